@@ -1,0 +1,173 @@
+/**
+ * Public data types. Everything here is plain data (no class instances, no ohm
+ * match objects) so it serialises to the JSON contract as is.
+ */
+import type { CauseId } from './causes.js';
+
+/** Input formats the readers understand. */
+export type InputFormat =
+  | 'short'            // journalctl -o short / short-precise / short-full, rsyslog (Mon DD HH:MM:SS)
+  | 'short-iso'        // journalctl -o short-iso / short-iso-precise, rsyslog RFC 3339
+  | 'json'             // journalctl -o json (one object a line)
+  | 'export'           // journalctl -o export (KEY=value blocks, binary fields)
+  | 'cat'              // journalctl -o cat: bare messages
+  | 'tasklog'          // Proxmox task log file (UPID-named, no timestamps)
+  | 'cli';             // bare rbd/qemu-img/ceph stderr
+
+/** When in the client's life an error happened. Decides auth vs caps (see causes). */
+export type Phase =
+  | 'config'   // reading ceph.conf / options
+  | 'connect'  // monitors + cephx authentication
+  | 'open'     // opening pool or image after connecting
+  | 'create'
+  | 'snapshot'
+  | 'clone'
+  | 'remove'
+  | 'resize'
+  | 'list'
+  | 'map'      // kernel RBD (krbd)
+  | 'lock';    // watchers, exclusive lock, cfs-lock
+
+/** One log line as read from an input, before extraction. */
+export interface LogRecord {
+  /** File path, `<stdin>`, or `journalctl` for live mode. */
+  readonly source: string;
+  /** 1-based line number in the source (export format: line where the entry starts). */
+  readonly line: number;
+  /** ISO 8601 time, or null when the format carries none (task logs, cat). */
+  readonly time: string | null;
+  /** Host name from the line, or from the UPID / file location. */
+  readonly node: string | null;
+  /** Syslog identifier (`pvedaemon`, `kernel`, …) or null. */
+  readonly ident: string | null;
+  readonly pid: number | null;
+  /** The message part of the line (after the journal prefix). */
+  readonly message: string;
+  /** For task-log lines: the UPID named by the file. */
+  readonly upid: string | null;
+}
+
+/** Where the target of an RBD operation came from and what it was. */
+export interface RbdTarget {
+  readonly pool: string | null;
+  readonly namespace: string | null;
+  readonly image: string | null;
+  readonly snapshot: string | null;
+  readonly conf: string | null;
+  /** Ceph client id without the `client.` prefix (`pve`, `admin`). */
+  readonly clientId: string | null;
+  readonly keyring: string | null;
+  readonly monHosts: readonly string[] | null;
+  /** `auth_supported` / `auth-client-required` value (`cephx`, `none`). */
+  readonly auth: string | null;
+}
+
+/** A parsed UPID (Proxmox task id). */
+export interface Upid {
+  readonly text: string;
+  readonly node: string;
+  readonly pid: number;
+  readonly pstart: number;
+  /** Task start, epoch seconds. */
+  readonly startTime: number;
+  readonly type: string;
+  readonly id: string;
+  readonly user: string;
+}
+
+/** What the extractors found in one line. Plain data. */
+export interface Extraction {
+  /** Message-shape ids that matched (e.g. `qemu.error-reading-header`). */
+  readonly shapes: readonly string[];
+  readonly errno: number | null;
+  readonly phase: Phase | null;
+  readonly target: RbdTarget | null;
+  readonly upid: Upid | null;
+  readonly vmid: number | null;
+  readonly storage: string | null;
+  /** What Proxmox was doing: UPID type (`qmstart`) or rbd subcommand (`rbd info`). */
+  readonly operation: string | null;
+  /** Task framing (`starting task`, `end task`, `TASK OK`) rather than an error of its own. */
+  readonly framing: 'task-start' | 'task-end-ok' | 'task-end-error' | 'task-ok' | 'task-error' | null;
+}
+
+/** One line of evidence for an incident. Never contains key material. */
+export interface Evidence {
+  readonly source: string;
+  readonly line: number;
+  readonly time: string | null;
+  readonly text: string;
+}
+
+/** A command to run to confirm or fix, filled in from the log. */
+export interface SuggestedCommand {
+  readonly purpose: string;
+  readonly command: string;
+  /** True when running it changes the cluster or the node's files. */
+  readonly changesCluster: boolean;
+}
+
+/** A ranked candidate cause. */
+export interface Candidate {
+  readonly cause: CauseId;
+  /** 0..1 */
+  readonly confidence: number;
+}
+
+/** A group of lines that describe one failure (the unit of the report). */
+export interface Incident {
+  readonly id: string;
+  readonly cause: CauseId;
+  readonly confidence: number;
+  readonly candidates: readonly Candidate[];
+  /** Ids of the rules that matched. */
+  readonly rules: readonly string[];
+  /** Short explanation in our own words: what is seen, why, what to do. */
+  readonly explanation: { readonly symptom: string; readonly cause: string; readonly fix: string };
+  /** How to tell the candidates apart, when there are several. */
+  readonly discriminator: string | null;
+  readonly node: string | null;
+  readonly storage: string | null;
+  readonly pool: string | null;
+  readonly namespace: string | null;
+  readonly image: string | null;
+  readonly snapshot: string | null;
+  readonly clientId: string | null;
+  readonly keyring: string | null;
+  readonly conf: string | null;
+  readonly monHosts: readonly string[] | null;
+  readonly errno: number | null;
+  readonly phase: Phase | null;
+  readonly operation: string | null;
+  readonly vmid: number | null;
+  readonly upid: string | null;
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  readonly count: number;
+  readonly evidence: readonly Evidence[];
+  readonly commands: readonly SuggestedCommand[];
+  readonly refs: readonly string[];
+}
+
+/** Summary of one input. */
+export interface InputSummary {
+  readonly source: string;
+  readonly format: InputFormat;
+  readonly lines: number;
+}
+
+/** A problem with an input (unreadable, truncated, …). The rest of the work still completes. */
+export interface InputError {
+  readonly source: string;
+  readonly message: string;
+}
+
+/** The JSON document `--format json` prints. */
+export interface AnalysisResult {
+  readonly schemaVersion: 1;
+  readonly incidents: readonly Incident[];
+  readonly inputs: readonly InputSummary[];
+  readonly errors: readonly InputError[];
+  /** Non-fatal notes (e.g. `journalctl -o json` dropped long fields: use `--all`). */
+  readonly warnings: readonly InputError[];
+}

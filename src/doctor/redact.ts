@@ -1,7 +1,7 @@
 /** Last line of defence against printing key material: masks cephx keys and key options in any text. */
 
-/** A cephx secret as Ceph prints it: base64 of 28 bytes starting with `AQ`, 40 characters. */
-const CEPHX_KEY = /AQ[A-Za-z0-9+/]{38}/g;
+/** A cephx secret as Ceph prints it: base64 of 28 bytes: `AQ`, 36 more characters, `==`. */
+const CEPHX_KEY = /AQ[A-Za-z0-9+/]{36}==/g;
 const KEY_LINE = /(^|\n)([ \t]*key[ \t]*=[ \t]*)[^\n]*/gi;
 const KEY_OPTION = /((?:^|[:,\s"'])(?:key|key-secret|secret)=)[^:,\s"']+/gi;
 

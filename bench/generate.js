@@ -150,8 +150,10 @@ export async function generate(options, write) {
     return write(chunk);
   };
 
+  // tNext is the time of the next background decision; it is drawn once and kept until used, so
+  // every line (pending group lines and new decisions alike) comes out in time order.
+  let tNext = tBg + r.exp(meanGapUs);
   while (stats.lines < total) {
-    const tNext = tBg + r.exp(meanGapUs);
     if (pending.length > 0 && pending[0].t <= tNext) {
       const it = pending.shift();
       const p = emit(it.step.e, it.t, it.node, it.step, it.group);
@@ -159,6 +161,7 @@ export async function generate(options, write) {
       continue;
     }
     tBg = Math.round(tNext);
+    tNext = tBg + r.exp(meanGapUs);
     const node = nodes[r.int(0, nodes.length - 1)];
     if (lookQueue) {
       if (lookQueue.length === 0) {

@@ -1,0 +1,377 @@
+#!/usr/bin/env node
+// Times the whole `rbd-explain --format json FILE` process against `grep -c rbd FILE` on the same
+// synthetic journal, paired (A B A B …) after one warm-up pair. A third command, a chunked
+// Buffer.indexOf scan in Node (bench/baseline-scan.js), shows the floor for any Node process.
+// See docs/benchmark.md.
+//
+//   node bench/run.js                       1M lines: short, json input, 10% candidate-heavy
+//   node bench/run.js --lines 100000        smaller
+//   node bench/run.js --grep-only           grep figures only (no CLI needed)
+//   node bench/run.js --flat                peak RSS at 1M and 10M lines (short format)
+//   node bench/run.js --json                figures as one JSON document on stdout
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const root = join(benchDir, '..');
+const dataDir = join(benchDir, 'data');
+const CLI = process.env.BENCH_CLI ?? join(root, 'dist/src/cli.js'); // override to time another build
+const TIME = process.env.BENCH_TIME ?? '/usr/bin/time'; // set to a missing path to test the /proc fallback
+
+const { values: argv } = parseArgs({
+  options: {
+    lines: { type: 'string', default: '1000000' },
+    seed: { type: 'string', default: '42' },
+    nodes: { type: 'string', default: '4' },
+    pairs: { type: 'string' },
+    cases: { type: 'string', default: 'short,json,heavy' },
+    'grep-only': { type: 'boolean', default: false },
+    flat: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (argv.help) {
+  console.log(`usage: node bench/run.js [--lines N] [--seed N] [--nodes N] [--pairs N] [--cases short,json,heavy]
+                         [--grep-only] [--flat] [--json]`);
+  process.exit(0);
+}
+const LINES = int(argv.lines, 'lines');
+const SEED = int(argv.seed, 'seed');
+const NODES = int(argv.nodes, 'nodes');
+const PAIRS = argv.pairs !== undefined ? int(argv.pairs, 'pairs') : argv.flat ? 3 : 5;
+const log = argv.json ? (...a) => console.error(...a) : (...a) => console.log(...a);
+
+function int(v, name) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`run: --${name} must be a positive integer, got '${v}'`);
+    process.exit(2);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input files (generated once per parameter set and generator version, cached in bench/data/)
+// ---------------------------------------------------------------------------------------------
+
+/** Hash of the generator sources: a change to any template invalidates cached files. */
+function generatorHash() {
+  const h = createHash('sha256');
+  for (const f of ['generate.js', ...readdirSync(join(benchDir, 'lib')).sort().map((n) => `lib/${n}`)])
+    h.update(f).update(readFileSync(join(benchDir, f)));
+  return h.digest('hex').slice(0, 12);
+}
+
+async function ensureInput({ format, lines, candidateRate, failureRate = 0.001 }) {
+  mkdirSync(dataDir, { recursive: true });
+  const gen = generatorHash();
+  const base = `journal-${format}-${lines}l-${NODES}n-s${SEED}-f${failureRate}-c${candidateRate}-${gen}`;
+  const file = join(dataDir, `${base}.${format === 'json' ? 'json' : 'log'}`);
+  const metaFile = join(dataDir, `${base}.meta.json`);
+  if (existsSync(file) && existsSync(metaFile)) {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    if (meta.bytes === statSync(file).size) return { file, truth: join(dataDir, `${base}.truth.ndjson`), ...meta, cached: true };
+  }
+  // drop stale files of the same shape made by an older generator
+  for (const n of readdirSync(dataDir))
+    if (n.startsWith(`journal-${format}-${lines}l-${NODES}n-s${SEED}-f${failureRate}-c${candidateRate}-`) && !n.startsWith(base))
+      rmSync(join(dataDir, n));
+  const truth = join(dataDir, `${base}.truth.ndjson`);
+  const args = [join(benchDir, 'generate.js'), '--lines', String(lines), '--nodes', String(NODES), '--seed', String(SEED)];
+  args.push('--format', format, '--failure-rate', String(failureRate), '--candidate-rate', String(candidateRate));
+  args.push('--out', file, '--truth', truth, '--stats');
+  log(`generating ${relative(root, file)} …`);
+  const t0 = process.hrtime.bigint();
+  const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (res.status !== 0) throw new Error(`generator failed: ${res.stderr}`);
+  const stats = JSON.parse(res.stderr.slice(res.stderr.indexOf('{')));
+  const meta = {
+    format,
+    lines: stats.lines,
+    bytes: stats.bytes,
+    failureLines: stats.failure,
+    contextLines: stats.context,
+    lookalikeLines: stats.lookalike,
+    linesContainingRbd: stats.containsRbd,
+    generateSeconds: round(seconds, 2),
+    command: `node bench/generate.js ${args.slice(1).map((a) => (a.startsWith('/') ? relative(root, a) : a)).join(' ')}`,
+  };
+  writeFileSync(metaFile, JSON.stringify(meta, null, 1) + '\n');
+  return { file, truth, ...meta, cached: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring one process: wall time (hrtime around spawn) and peak RSS
+// ---------------------------------------------------------------------------------------------
+
+const haveTime = existsSync(TIME);
+const timeOut = join(tmpdir(), `rbd-explain-bench-${process.pid}.time`);
+
+/** Runs `cmd args`, draining its stdout (kept only with captureStdout). Returns { seconds, rssKiB, code, stderr }. */
+function measure(cmd, args, { captureStdout = null } = {}) {
+  return new Promise((resolve, reject) => {
+    const full = haveTime ? [TIME, ['-f', '%M %e', '-o', timeOut, cmd, ...args]] : [cmd, args];
+    // stdout is always a pipe that we drain: GNU grep notices a stdout of /dev/null and then stops
+    // at the first match (like -q), which would time nothing.
+    const stdio = ['ignore', 'pipe', 'pipe'];
+    const t0 = process.hrtime.bigint();
+    const child = spawn(full[0], full[1], { stdio });
+    let stderr = '';
+    const out = [];
+    child.stderr.on('data', (d) => {
+      if (stderr.length < 65536) stderr += d;
+    });
+    child.stdout.on('data', (d) => {
+      if (captureStdout) out.push(d);
+    });
+    // Without /usr/bin/time: sample VmHWM (the kernel's own peak RSS) while the process lives.
+    let hwm = 0;
+    const poll = haveTime
+      ? null
+      : setInterval(() => {
+          try {
+            const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (m) hwm = Math.max(hwm, Number(m[1]));
+          } catch {}
+        }, 5);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (poll) clearInterval(poll);
+      let rssKiB = hwm || null;
+      if (haveTime) {
+        const txt = existsSync(timeOut) ? readFileSync(timeOut, 'utf8') : '';
+        const m = /(\d+) ([\d.]+)\s*$/.exec(txt);
+        rssKiB = m ? Number(m[1]) : null;
+        // /usr/bin/time reports the child's status as its own; "Command exited with non-zero status N" precedes
+        const st = /Command exited with non-zero status (\d+)/.exec(txt);
+        if (st && code === Number(st[1])) code = Number(st[1]);
+      }
+      if (captureStdout) writeFileSync(captureStdout, Buffer.concat(out));
+      resolve({ seconds, rssKiB, code: signal ? `signal ${signal}` : code, stderr });
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x, d = 3) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d);
+
+/** A result summary for one command over the measured (non warm-up) runs. */
+function summarize(runs, input) {
+  const secs = runs.map((r) => r.seconds);
+  const rss = runs.map((r) => r.rssKiB).filter((x) => x != null);
+  const med = median(secs);
+  return {
+    runs: runs.length,
+    medianSeconds: round(med, 4),
+    minSeconds: round(Math.min(...secs), 4),
+    maxSeconds: round(Math.max(...secs), 4),
+    linesPerSecond: Math.round(input.lines / med),
+    mbPerSecond: round(input.bytes / 1e6 / med, 1),
+    peakRssMiB: rss.length ? round(Math.max(...rss) / 1024, 1) : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CLI: presence, a checked run (exit code, incidents vs ground truth), then timing
+// ---------------------------------------------------------------------------------------------
+
+const cliPresent = existsSync(CLI);
+
+/** One run whose output is kept and compared with the ground truth. */
+async function verifyCli(input, cliArgs) {
+  const outFile = input.file.replace(/\.(log|json)$/, '.cli-output.json');
+  const r = await measure(process.execPath, [CLI, ...cliArgs, input.file], { captureStdout: outFile });
+  const v = { exitCode: r.code, outputBytes: statSync(outFile).size };
+  if (r.code !== 0 && r.code !== 1) {
+    v.error = `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`;
+    return v;
+  }
+  let doc;
+  try {
+    doc = JSON.parse(readFileSync(outFile, 'utf8'));
+  } catch (err) {
+    v.error = `output is not one JSON document: ${err.message}`;
+    return v;
+  }
+  const incidents = Array.isArray(doc.incidents) ? doc.incidents : [];
+  const truth = readFileSync(input.truth, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const failing = new Set(truth.map((t) => t.line));
+  const evidenceLines = new Set();
+  let lookalikeOnly = 0;
+  for (const inc of incidents) {
+    const lines = (inc.evidence ?? []).map((ev) => ev.line).filter((n) => Number.isInteger(n));
+    for (const n of lines) evidenceLines.add(n);
+    if (lines.length > 0 && !lines.some((n) => failing.has(n))) lookalikeOnly++;
+  }
+  const scenarios = new Map();
+  for (const t of truth) {
+    const s = scenarios.get(t.scenario) ?? { hit: false };
+    if (evidenceLines.has(t.line)) s.hit = true;
+    scenarios.set(t.scenario, s);
+  }
+  Object.assign(v, {
+    incidents: incidents.length,
+    truthFailureLines: truth.length,
+    failureLinesInEvidence: truth.filter((t) => evidenceLines.has(t.line)).length,
+    truthScenarios: scenarios.size,
+    scenariosWithEvidence: [...scenarios.values()].filter((s) => s.hit).length,
+    incidentsOnLookalikesOnly: lookalikeOnly,
+    errors: Array.isArray(doc.errors) ? doc.errors.length : null,
+  });
+  return v;
+}
+
+async function runCase(name, spec) {
+  const input = await ensureInput(spec);
+  const grepArgs = ['-c', 'rbd', input.file];
+  const cliArgs = ['--format', 'json', ...(spec.cliExtra ?? [])];
+  const result = {
+    case: name,
+    input: {
+      file: relative(root, input.file),
+      format: spec.format,
+      lines: input.lines,
+      bytes: input.bytes,
+      failureLines: input.failureLines,
+      candidateLines: input.failureLines + input.contextLines + input.lookalikeLines,
+      linesContainingRbd: input.linesContainingRbd,
+      generateSeconds: input.generateSeconds,
+      cached: input.cached,
+      command: input.command,
+    },
+    grep: null,
+    cli: null,
+    cliStatus: null,
+    ratio: null,
+  };
+  const useCli = !argv['grep-only'] && cliPresent;
+  if (useCli) {
+    result.verify = await verifyCli(input, cliArgs);
+    if (result.verify.error) result.cliStatus = `failed: ${result.verify.error}`;
+  }
+  result.cliStatus ??= argv['grep-only'] ? 'skipped (--grep-only)' : cliPresent ? 'ok' : 'missing (dist/src/cli.js not found; run `npm run build`)';
+  const timeCli = result.cliStatus === 'ok';
+  const cli = [];
+  const grep = [];
+  const scan = [];
+  for (let i = 0; i <= PAIRS; i++) {
+    const c = timeCli ? await measure(process.execPath, [CLI, ...cliArgs, input.file]) : null;
+    const g = await measure('grep', grepArgs);
+    const b = await measure(process.execPath, [join(benchDir, 'baseline-scan.js'), input.file]);
+    if (g.code !== 0 && g.code !== 1) throw new Error(`grep failed: ${g.code} ${g.stderr}`);
+    if (b.code !== 0) throw new Error(`baseline-scan failed: ${b.code} ${b.stderr}`);
+    if (i === 0) continue; // warm-up pair: page cache, CPU frequency
+    grep.push(g);
+    scan.push(b);
+    if (c) cli.push(c);
+    if (c && c.code !== 0 && c.code !== 1) {
+      result.cliStatus = `failed during timing: exit ${c.code}`;
+      break;
+    }
+  }
+  result.grep = summarize(grep, input);
+  result.grep.count = Number(spawnSync('grep', grepArgs, { encoding: 'utf8' }).stdout.trim());
+  result.nodeScan = summarize(scan, input);
+  result.nodeScan.ratio = round(result.nodeScan.medianSeconds / result.grep.medianSeconds, 2);
+  if (cli.length) {
+    result.cli = summarize(cli, input);
+    result.ratio = round(result.cli.medianSeconds / result.grep.medianSeconds, 2);
+    result.pairRatioMedian = round(median(cli.map((c, i) => c.seconds / grep[i].seconds)), 2);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+function machine() {
+  const grepV = spawnSync('grep', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+  return {
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    grep: grepV,
+    locale: process.env.LC_ALL || process.env.LANG || 'unset',
+    rssTool: haveTime ? '/usr/bin/time -f %M (GNU time, max RSS of the process)' : '/proc/<pid>/status VmHWM sampled every 5 ms',
+  };
+}
+
+function table(rows, headers) {
+  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i])).join('  ');
+  return [line(headers), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
+}
+
+function printReport(report) {
+  const m = report.machine;
+  log(`\nmachine: ${m.nproc} CPU (${m.cpu}), ${m.memGiB} GiB, node ${m.node}, ${m.grep}, locale ${m.locale}`);
+  log(`peak RSS: ${m.rssTool}; ${report.pairs} measured rounds (rbd-explain, grep, node scan) after 1 warm-up round; medians; ratios vs grep\n`);
+  const rows = [];
+  for (const r of report.cases) {
+    const inp = `${(r.input.lines / 1e6).toFixed(r.input.lines < 1e6 ? 2 : 0)}M ${r.input.format}, ${(r.input.bytes / 1e6).toFixed(0)} MB, cand ${((100 * r.input.candidateLines) / r.input.lines).toFixed(1)}%`;
+    const fmt = (s, who) => (s ? [who, s.medianSeconds.toFixed(3), s.linesPerSecond.toLocaleString('en-US'), s.mbPerSecond, s.peakRssMiB ?? '?'] : [who, '-', '-', '-', '-']);
+    rows.push([r.case, inp, ...fmt(r.grep, 'grep -c rbd'), '']);
+    rows.push(['', '', ...fmt(r.nodeScan, 'node indexOf scan'), `${r.nodeScan.ratio}x`]);
+    rows.push(['', '', ...fmt(r.cli, 'rbd-explain'), r.ratio != null ? `${r.ratio}x (pairs ${r.pairRatioMedian}x)` : r.cliStatus.split(' ')[0]]);
+  }
+  log(table(rows, ['case', 'input', 'command', 'median s', 'lines/s', 'MB/s', 'peak RSS MiB', 'vs grep']));
+  for (const r of report.cases) {
+    log(`\n${r.case}: ${r.input.cached ? 'cached' : `generated in ${r.input.generateSeconds} s`}: ${r.input.command}`);
+    log(`  failure lines ${r.input.failureLines}, candidate lines ${r.input.candidateLines}, grep count ${r.grep.count}`);
+    if (r.verify && !r.verify.error)
+      log(
+        `  CLI check: exit ${r.verify.exitCode}, ${r.verify.incidents} incidents, failure lines in evidence ${r.verify.failureLinesInEvidence}/${r.verify.truthFailureLines}, ` +
+          `scenarios with evidence ${r.verify.scenariosWithEvidence}/${r.verify.truthScenarios}, incidents on look-alikes only ${r.verify.incidentsOnLookalikesOnly}`,
+      );
+    else if (r.cliStatus !== 'ok') log(`  CLI: ${r.cliStatus}`);
+  }
+  if (report.flat) {
+    const f = report.flat;
+    log(`\nmemory flatness (short format): ${f.map((x) => `${x.lines / 1e6}M lines peak RSS ${x.cliPeakRssMiB ?? '-'} MiB (grep ${x.grepPeakRssMiB} MiB)`).join('; ')}`);
+  }
+}
+
+async function main() {
+  const report = { machine: machine(), pairs: PAIRS, seed: SEED, nodes: NODES, cliPresent, cases: [] };
+  if (!cliPresent && !argv['grep-only']) log(`note: ${relative(root, CLI)} not found (run \`npm run build\`); timing grep only`);
+  const specs = {
+    short: { format: 'short', lines: LINES, candidateRate: 0.01 },
+    json: { format: 'json', lines: LINES, candidateRate: 0.01, cliExtra: ['--input-format', 'json'] },
+    heavy: { format: 'short', lines: LINES, candidateRate: 0.1 },
+  };
+  if (argv.flat) {
+    report.flat = [];
+    for (const lines of [LINES, LINES * 10]) {
+      const r = await runCase(`short-${lines / 1e6}M`, { ...specs.short, lines });
+      report.cases.push(r);
+      report.flat.push({ lines, cliPeakRssMiB: r.cli?.peakRssMiB ?? null, grepPeakRssMiB: r.grep.peakRssMiB });
+    }
+  } else {
+    for (const name of argv.cases.split(',')) {
+      if (!specs[name]) throw new Error(`unknown case '${name}' (short, json, heavy)`);
+      report.cases.push(await runCase(name, specs[name]));
+    }
+  }
+  if (existsSync(timeOut)) rmSync(timeOut);
+  printReport(report);
+  if (argv.json) console.log(JSON.stringify(report, null, 1));
+}
+
+main().catch((err) => {
+  console.error(`run: ${err.stack ?? err}`);
+  process.exit(2);
+});

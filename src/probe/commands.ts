@@ -1,0 +1,50 @@
+/** The read-only commands the probe runs, built with the failing process's conf, id and keyring. */
+import { shellQuote } from '../doctor/finding.js';
+import type { CephProgram, ProbeTarget, StepName } from './types.js';
+
+/** A planned step: which tool, which arguments. */
+export interface PlannedCommand {
+  readonly name: StepName;
+  readonly program: CephProgram;
+  readonly args: readonly string[];
+}
+
+/** `--conf … --id … --keyring …` as the failing process used them. */
+export function identityArgs(target: ProbeTarget): string[] {
+  return [
+    ...(target.conf === null ? [] : ['--conf', target.conf]),
+    '--id', target.clientId,
+    ...(target.keyring === null ? [] : ['--keyring', target.keyring]),
+  ];
+}
+
+/** `pool[/namespace]`. */
+export function poolSpec(target: ProbeTarget): string {
+  return target.namespace ? `${target.pool}/${target.namespace}` : target.pool;
+}
+
+/** `pool[/namespace]/image`, or null without an image. */
+export function imageSpec(target: ProbeTarget): string | null {
+  return target.image === null ? null : `${poolSpec(target)}/${target.image}`;
+}
+
+/** The steps in triage order: cluster identity first, then list, then open. */
+export function plannedCommands(target: ProbeTarget, connectTimeoutSeconds: number): PlannedCommand[] {
+  const id = identityArgs(target);
+  const ceph = [...id, '--connect-timeout', String(connectTimeoutSeconds)];
+  const image = imageSpec(target);
+  return [
+    { name: 'ceph-fsid', program: 'ceph', args: [...ceph, 'fsid'] },
+    { name: 'ceph-status', program: 'ceph', args: [...ceph, '-s'] },
+    { name: 'rbd-ls', program: 'rbd', args: [...id, 'ls', poolSpec(target)] },
+    ...(image === null ? [] : [
+      { name: 'rbd-info', program: 'rbd', args: [...id, 'info', image] } as const,
+      { name: 'rbd-snap-ls', program: 'rbd', args: [...id, 'snap', 'ls', image] } as const,
+    ]),
+  ];
+}
+
+/** The command line a person would type. */
+export function displayCommand(program: CephProgram, args: readonly string[]): string {
+  return [program, ...args.map(shellQuote)].join(' ');
+}

@@ -1,0 +1,14 @@
+/** Public API of the probe: read-only live checks with a given identity, and their formatting. */
+export { runProbe, localKeyringView, type ProbeOptions } from './probe.js';
+export { decideVerdict, type KeyringView } from './verdict.js';
+export { classifyResult, lastErrno } from './outcome.js';
+export { plannedCommands, identityArgs, displayCommand, type PlannedCommand } from './commands.js';
+export { assertReadOnly, refusalReason, ProbeRefusedError } from './allowlist.js';
+export { auditedRunner, type AuditedRunner } from './audited-runner.js';
+export { spawnRunner, type ToolPaths } from './spawn-runner.js';
+export { tcpPortChecker, isLoopback, mayContact, MON_PORTS } from './tcp.js';
+export { formatProbeText, probeToNdjson, probeExitCode } from './format.js';
+export type {
+  AuditEntry, CephProgram, CommandResult, CommandRunner, PortCheck, PortChecker, ProbeCommand, ProbeResult, ProbeStep,
+  ProbeTarget, ProbeVerdict, StepName, StepOutcome,
+} from './types.js';

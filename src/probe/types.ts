@@ -1,0 +1,116 @@
+/** Plain-data types of the probe: what it runs, what it saw, what it concludes. */
+import type { CauseId } from '../causes.js';
+import type { SuggestedCommand } from '../types.js';
+
+/** The identity and object to test, as the failing process used them. */
+export interface ProbeTarget {
+  /** `--conf` path, or null for Ceph's default. */
+  readonly conf: string | null;
+  /** Client id without `client.` (`pve`, `admin`). */
+  readonly clientId: string;
+  /** `--keyring` path, or null to let the conf decide. */
+  readonly keyring: string | null;
+  readonly pool: string;
+  readonly namespace?: string | null;
+  /** Image to open (`rbd info`, `rbd snap ls`), or null to stop at `rbd ls`. */
+  readonly image: string | null;
+  /** Monitor hosts to test on 3300 and 6789 (only loopback or user-given hosts are contacted). */
+  readonly monHosts: readonly string[];
+}
+
+/** The two Ceph command-line tools the probe may run. */
+export type CephProgram = 'ceph' | 'rbd';
+
+/** One command for the runner. */
+export interface ProbeCommand {
+  readonly program: CephProgram;
+  readonly args: readonly string[];
+  readonly timeoutMs: number;
+}
+
+/** What a command did. */
+export interface CommandResult {
+  /** Exit status, or null when killed or not started. */
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  /** Why it could not start (`ENOENT` when the tool is not installed), or null. */
+  readonly spawnError: string | null;
+}
+
+/** Runs one (already allowed) command. Injectable so tests can replay recorded outputs. */
+export type CommandRunner = (command: ProbeCommand) => Promise<CommandResult>;
+
+/** Opens a TCP connection and reports how it went. Injectable for tests. */
+export type PortChecker = (host: string, port: number, timeoutMs: number) => Promise<'open' | 'closed' | 'timeout' | 'error'>;
+
+/** One line of the audit log: every command asked for, run or refused. */
+export interface AuditEntry {
+  readonly program: CephProgram;
+  readonly args: readonly string[];
+  /** False when the allowlist refused it: it was never started. */
+  readonly allowed: boolean;
+  readonly refusedReason: string | null;
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+}
+
+/** Reachability of one monitor port. */
+export interface PortCheck {
+  readonly host: string;
+  readonly port: number;
+  /** `skipped` when the host is neither loopback nor named by the user. */
+  readonly state: 'open' | 'closed' | 'timeout' | 'error' | 'skipped';
+}
+
+/** How one command ended, in the terms the verdict needs. */
+export type StepOutcome =
+  | 'ok'
+  | 'unreachable'        // monitors did not answer (timeout, refused, no route)
+  | 'no-monitors'        // the conf gives no monitor address
+  | 'keyring-missing'    // no usable keyring on this side
+  | 'auth-rejected'      // cephx refused the identity while connecting
+  | 'permission-denied'  // connected, then refused by caps
+  | 'not-found'          // connected, pool or image does not exist
+  | 'tool-missing'
+  | 'failed'
+  | 'skipped';
+
+/** Names of the probe's steps, in the order they run. */
+export type StepName = 'ceph-fsid' | 'ceph-status' | 'rbd-ls' | 'rbd-info' | 'rbd-snap-ls';
+
+/** One command the probe ran and how it ended. */
+export interface ProbeStep {
+  readonly name: StepName;
+  /** The command line as a person would type it. */
+  readonly command: string;
+  readonly outcome: StepOutcome;
+  readonly errno: number | null;
+  /** The most telling output line (redacted), or null. */
+  readonly detail: string | null;
+  readonly durationMs: number;
+}
+
+/** What the probe concludes. */
+export interface ProbeVerdict {
+  /** The cause the results point to, or null when everything worked (nothing to confirm). */
+  readonly cause: CauseId | null;
+  /** True when the results single the cause out; false when it is the best guess. */
+  readonly confirmed: boolean;
+  readonly summary: string;
+  readonly commands: readonly SuggestedCommand[];
+  readonly refs: readonly string[];
+}
+
+/** The probe's result; `schemaVersion` guards the JSON contract. */
+export interface ProbeResult {
+  readonly schemaVersion: 1;
+  readonly target: ProbeTarget;
+  readonly fsid: string | null;
+  readonly monitors: readonly PortCheck[];
+  readonly steps: readonly ProbeStep[];
+  readonly verdict: ProbeVerdict;
+  readonly audit: readonly AuditEntry[];
+}

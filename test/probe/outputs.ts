@@ -1,0 +1,37 @@
+// Tool outputs the probe tests replay. HAND-WRITTEN (not recorded from a cluster): they follow the
+// message shapes of message-catalog.md §4.10/§4.11 and causes.md "Seen on a real cluster".
+// Replace them with recordings from fixtures/real/ once that directory exists.
+import type { CommandResult } from '../../src/probe/index.js';
+
+const FSID = '5b0e2f7a-3c1d-4e8b-9a62-7d4c1f0e8a13';
+const TS = '2025-12-26T10:50:15.123+0000 7f2b8c9f6700 -1';
+
+/** A successful command with this stdout. */
+export function ok(stdout: string): CommandResult {
+  return { exitCode: 0, stdout, stderr: '', timedOut: false, spawnError: null };
+}
+
+function fail(exitCode: number, stderr: string): CommandResult {
+  return { exitCode, stdout: '', stderr, timedOut: false, spawnError: null };
+}
+
+export const out = {
+  fsid: ok(`${FSID}\n`),
+  status: ok(`  cluster:\n    id:     ${FSID}\n    health: HEALTH_OK\n`),
+  ls: ok('vm-101-disk-0\nvm-102-disk-0\n'),
+  info: ok("rbd image 'vm-101-disk-0':\n\tsize 32 GiB in 8192 objects\n\tformat: 2\n"),
+  snapLs: ok('SNAPID  NAME    SIZE    PROTECTED  TIMESTAMP\n'),
+  timeout: { exitCode: null, stdout: '', stderr: '', timedOut: true, spawnError: null } as CommandResult,
+  cephMonTimeout: fail(1, `${TS} monclient(hunting): authenticate timed out after 300\n[errno 110] RADOS timed out (error connecting to the cluster)\n`),
+  cephKeyringMissing: fail(1, `${TS} auth: unable to find a keyring on /etc/pve/priv/ceph/ext-rbd.keyring: (2) No such file or directory\n${TS} monclient: keyring not found\n[errno 2] RADOS object not found (error connecting to the cluster)\n`),
+  rbdKeyringMissing: fail(2, `${TS} auth: unable to find a keyring on /etc/pve/priv/ceph/ext-rbd.keyring: (2) No such file or directory\nrbd: couldn't connect to the cluster!\nrbd: listing images failed: (2) No such file or directory\n`),
+  cephAuthRejected: fail(1, `${TS} monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [2]\n[errno 13] RADOS permission denied (error connecting to the cluster)\n`),
+  rbdAuthRejected: fail(13, `${TS} monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [2]\nrbd: couldn't connect to the cluster!\nrbd: listing images failed: (13) Permission denied\n`),
+  lsDenied: fail(1, 'rbd: listing images failed: (1) Operation not permitted\n'),
+  infoDenied: fail(1, `${TS} librbd::image::OpenRequest: failed to retrieve image id: (1) Operation not permitted\nrbd: error opening image vm-101-disk-0: (1) Operation not permitted\n`),
+  infoNotFound: fail(2, 'rbd: error opening image vm-109-disk-0: (2) No such file or directory\n'),
+  poolNotFound: fail(2, "rbd: error opening pool 'vmdta': (2) No such file or directory\n"),
+  notInstalled: { exitCode: null, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT' } as CommandResult,
+  /** A tool echoing a key it should not: the probe must never pass it on. */
+  leaky: fail(1, 'key = AQBwdmUtY3VycmVudHB2ZS1jdXJyZW50cHZlLQ==\nrbd: error opening image vm-101-disk-0: (1) Operation not permitted\n'),
+};

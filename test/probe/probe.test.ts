@@ -1,0 +1,152 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { formatProbeText, probeExitCode, probeToNdjson, runProbe, type CommandResult, type CommandRunner, type PortChecker, type ProbeCommand, type ProbeOptions, type ProbeTarget } from '../../src/probe/index.js';
+import { out } from './outputs.js';
+
+const TARGET: ProbeTarget = {
+  conf: '/etc/pve/priv/ceph/ext-rbd.conf', clientId: 'pve', keyring: '/etc/pve/priv/ceph/ext-rbd.keyring',
+  pool: 'vmdata', image: 'vm-101-disk-0', monHosts: ['127.0.0.1'],
+};
+
+type Replies = Partial<Record<'fsid' | 'status' | 'ls' | 'info' | 'snap', CommandResult>>;
+
+/** A runner replaying canned outputs per subcommand, recording what it was asked to run. */
+function fakeRunner(replies: Replies, seen: ProbeCommand[] = []): CommandRunner {
+  return async (command) => {
+    seen.push(command);
+    const a = command.args;
+    const key = a.includes('fsid') ? 'fsid' : a.includes('-s') ? 'status' : a.includes('snap') ? 'snap' : a.includes('info') ? 'info' : 'ls';
+    const reply = replies[key];
+    if (!reply) throw new Error(`no canned reply for ${command.program} ${a.join(' ')}`);
+    return reply;
+  };
+}
+
+const allOpen: PortChecker = async () => 'open';
+const allClosed: PortChecker = async () => 'closed';
+const healthy: Replies = { fsid: out.fsid, status: out.status, ls: out.ls, info: out.info, snap: out.snapLs };
+const keyringOk = () => ({ exists: true, hasClientSection: true });
+
+function probe(replies: Replies, extra: ProbeOptions = {}, target: ProbeTarget = TARGET) {
+  return runProbe(target, { runner: fakeRunner(replies), portChecker: allOpen, keyringView: keyringOk, ...extra });
+}
+
+test('everything works: no cause, exit 0, fsid read, every command carries conf/id/keyring and a timeout', async () => {
+  const seen: ProbeCommand[] = [];
+  const r = await runProbe(TARGET, { runner: fakeRunner(healthy, seen), portChecker: allOpen, keyringView: keyringOk, timeoutMs: 5000 });
+  assert.is(r.verdict.cause, null);
+  assert.is(probeExitCode(r), 0);
+  assert.is(r.fsid, '5b0e2f7a-3c1d-4e8b-9a62-7d4c1f0e8a13');
+  assert.equal(r.steps.map((s) => s.name), ['ceph-fsid', 'ceph-status', 'rbd-ls', 'rbd-info', 'rbd-snap-ls']);
+  assert.equal(r.monitors, [{ host: '127.0.0.1', port: 3300, state: 'open' }, { host: '127.0.0.1', port: 6789, state: 'open' }]);
+  for (const c of seen) {
+    assert.is(c.timeoutMs, 5000);
+    assert.ok(c.args.join(' ').includes('--conf /etc/pve/priv/ceph/ext-rbd.conf --id pve --keyring /etc/pve/priv/ceph/ext-rbd.keyring'));
+  }
+  assert.equal(seen.filter((c) => c.program === 'rbd').map((c) => c.args.slice(6).join(' ')), ['ls vmdata', 'info vmdata/vm-101-disk-0', 'snap ls vmdata/vm-101-disk-0']);
+  assert.is(r.audit.length, 5);
+  assert.ok(r.audit.every((a) => a.allowed));
+});
+
+test('ls works, info is refused: caps-insufficient confirmed, with the caps fix printed not run', async () => {
+  const r = await probe({ ...healthy, info: out.infoDenied, snap: out.infoDenied });
+  assert.is(r.verdict.cause, 'caps-insufficient');
+  assert.ok(r.verdict.confirmed);
+  assert.is(probeExitCode(r), 1);
+  const fix = r.verdict.commands.find((c) => c.command.startsWith('ceph auth caps client.pve'));
+  assert.ok(fix?.changesCluster);
+  assert.ok(fix?.command.includes("'profile rbd pool=vmdata'"));
+  assert.not.ok(r.audit.some((a) => a.args.includes('caps')), 'the fix was not run');
+});
+
+test('ls refused after connecting: caps-insufficient', async () => {
+  const r = await probe({ ...healthy, ls: out.lsDenied, info: out.infoDenied, snap: out.infoDenied });
+  assert.is(r.verdict.cause, 'caps-insufficient');
+  assert.is(r.steps.find((s) => s.name === 'rbd-ls')?.errno, 1);
+});
+
+test('nothing works and the monitor ports are closed: mon-unreachable confirmed, later steps skipped', async () => {
+  const r = await probe({ fsid: out.timeout }, { portChecker: allClosed });
+  assert.is(r.verdict.cause, 'mon-unreachable');
+  assert.ok(r.verdict.confirmed);
+  assert.equal(r.steps.map((s) => s.outcome), ['unreachable', 'skipped', 'skipped', 'skipped', 'skipped']);
+  assert.is(r.audit.length, 1);
+  assert.ok(r.verdict.commands.some((c) => c.command === 'nc -vz -w2 127.0.0.1 3300'));
+});
+
+test('mon timeout text with ports open: mon-unreachable, not confirmed', async () => {
+  const r = await probe({ fsid: out.cephMonTimeout });
+  assert.is(r.verdict.cause, 'mon-unreachable');
+  assert.is(r.verdict.confirmed, false);
+});
+
+test('monitor hosts that are neither loopback nor user-given are never contacted', async () => {
+  const contacted: string[] = [];
+  const r = await probe(healthy, { portChecker: async (h) => { contacted.push(h); return 'open'; }, userHosts: ['mon2.lab'] }, { ...TARGET, monHosts: ['10.20.0.11', 'mon2.lab', '127.0.0.1'] });
+  assert.equal([...new Set(contacted)].sort(), ['127.0.0.1', 'mon2.lab']);
+  assert.equal(r.monitors.filter((m) => m.state === 'skipped').map((m) => m.host), ['10.20.0.11', '10.20.0.11']);
+});
+
+test('keyring not found by the tools: keyring-missing confirmed', async () => {
+  const r = await probe({ fsid: out.cephKeyringMissing, ls: out.rbdKeyringMissing });
+  assert.is(r.verdict.cause, 'keyring-missing');
+  assert.ok(r.verdict.confirmed);
+  assert.equal(r.steps.map((s) => s.outcome), ['keyring-missing', 'skipped', 'keyring-missing', 'skipped', 'skipped']);
+});
+
+test('keyring file absent locally: keyring-missing, even when the cluster error is an auth one', async () => {
+  const r = await probe({ fsid: out.cephAuthRejected, ls: out.rbdAuthRejected }, { keyringView: () => ({ exists: false, hasClientSection: null }) });
+  assert.is(r.verdict.cause, 'keyring-missing');
+});
+
+test('auth rejected and the keyring has no [client.pve]: client-mismatch', async () => {
+  const r = await probe({ fsid: out.cephAuthRejected, ls: out.rbdAuthRejected }, { keyringView: () => ({ exists: true, hasClientSection: false }) });
+  assert.is(r.verdict.cause, 'client-mismatch');
+  assert.ok(r.verdict.confirmed);
+});
+
+test('auth rejected with the right section: key-stale (best guess); the (13) of rbd ls is not read as caps', async () => {
+  const r = await probe({ fsid: out.cephAuthRejected, ls: out.rbdAuthRejected });
+  assert.is(r.verdict.cause, 'key-stale');
+  assert.is(r.verdict.confirmed, false);
+  assert.is(r.steps.find((s) => s.name === 'rbd-ls')?.outcome, 'auth-rejected');
+});
+
+test('info ENOENT while ls works: image-not-found', async () => {
+  const r = await probe({ ...healthy, info: out.infoNotFound, snap: out.infoNotFound });
+  assert.is(r.verdict.cause, 'image-not-found');
+  assert.ok(r.verdict.commands.some((c) => c.command.endsWith('ls vmdata') && !c.changesCluster));
+});
+
+test('pool ENOENT on ls: image-not-found (pool missing)', async () => {
+  const r = await probe({ ...healthy, ls: out.poolNotFound, info: out.poolNotFound, snap: out.poolNotFound }, {}, { ...TARGET, pool: 'vmdta' });
+  assert.is(r.verdict.cause, 'image-not-found');
+  assert.ok(r.verdict.summary.includes('vmdta'));
+});
+
+test('tools not installed: no cause, exit 2', async () => {
+  const r = await probe({ fsid: out.notInstalled });
+  assert.is(r.verdict.cause, null);
+  assert.is(probeExitCode(r), 2);
+});
+
+test('no image given: stops at rbd ls', async () => {
+  const r = await probe(healthy, {}, { ...TARGET, image: null });
+  assert.equal(r.steps.map((s) => s.name), ['ceph-fsid', 'ceph-status', 'rbd-ls']);
+});
+
+test('a key echoed by a tool never reaches the text, JSON or NDJSON output', async () => {
+  const r = await probe({ ...healthy, info: out.leaky, snap: out.leaky });
+  const key = 'AQBwdmUtY3VycmVudHB2ZS1jdXJyZW50cHZlLQ==';
+  for (const text of [formatProbeText(r), probeToNdjson(r), JSON.stringify(r)]) assert.not.ok(text.includes(key));
+  assert.is(r.verdict.cause, 'caps-insufficient');
+});
+
+test('text output names the verdict and the commands run', async () => {
+  const text = formatProbeText(await probe({ ...healthy, info: out.infoDenied, snap: out.infoDenied }));
+  assert.match(text, /CONFIRMED caps-insufficient/);
+  assert.match(text, /permission-denied\s+rbd --conf \/etc\/pve\/priv\/ceph\/ext-rbd.conf --id pve --keyring \/etc\/pve\/priv\/ceph\/ext-rbd.keyring info vmdata\/vm-101-disk-0/);
+  assert.match(text, /commands run: 5, refused: 0/);
+});
+
+test.run();

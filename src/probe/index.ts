@@ -6,7 +6,7 @@ export { plannedCommands, identityArgs, displayCommand, type PlannedCommand } fr
 export { assertReadOnly, refusalReason, ProbeRefusedError } from './allowlist.js';
 export { auditedRunner, type AuditedRunner } from './audited-runner.js';
 export { spawnRunner, type ToolPaths } from './spawn-runner.js';
-export { tcpPortChecker, isLoopback, mayContact, MON_PORTS } from './tcp.js';
+export { tcpPortChecker, isLoopback, mayContact, monitorEndpoints, MON_PORTS, type MonitorEndpoint } from './tcp.js';
 export { formatProbeText, probeToNdjson, probeExitCode } from './format.js';
 export type {
   AuditEntry, CephProgram, CommandResult, CommandRunner, PortCheck, PortChecker, ProbeCommand, ProbeResult, ProbeStep,

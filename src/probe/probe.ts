@@ -9,7 +9,7 @@ import { auditedRunner } from './audited-runner.js';
 import { displayCommand, plannedCommands } from './commands.js';
 import { classifyResult, lastErrno, tellingLine } from './outcome.js';
 import { spawnRunner } from './spawn-runner.js';
-import { MON_PORTS, mayContact, tcpPortChecker } from './tcp.js';
+import { mayContact, monitorEndpoints, tcpPortChecker } from './tcp.js';
 import type { CommandRunner, PortCheck, PortChecker, ProbeResult, ProbeStep, ProbeTarget, StepOutcome } from './types.js';
 import { decideVerdict, type KeyringView } from './verdict.js';
 
@@ -46,10 +46,10 @@ export function localKeyringView(path: string, clientId: string): KeyringView {
 
 async function checkMonitors(target: ProbeTarget, options: ProbeOptions): Promise<PortCheck[]> {
   const checker = options.portChecker ?? tcpPortChecker;
-  const jobs = target.monHosts.flatMap((host) => MON_PORTS.map(async (port): Promise<PortCheck> => {
+  const jobs = target.monHosts.flatMap(monitorEndpoints).map(async ({ host, port }): Promise<PortCheck> => {
     if (!mayContact(host, options.userHosts ?? [])) return { host, port, state: 'skipped' };
     return { host, port, state: await checker(host, port, options.portTimeoutMs ?? 2000) };
-  }));
+  });
   return Promise.all(jobs);
 }
 

@@ -14,7 +14,7 @@ export interface ProbeTarget {
   readonly namespace?: string | null;
   /** Image to open (`rbd info`, `rbd snap ls`), or null to stop at `rbd ls`. */
   readonly image: string | null;
-  /** Monitor hosts to test on 3300 and 6789 (only loopback or user-given hosts are contacted). */
+  /** Monitors to test: a bare host on 3300 and 6789, `host:port` or `[v2:…,v1:…]` on the ports given (only loopback or user-given hosts are contacted). */
   readonly monHosts: readonly string[];
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { assertReadOnly, auditedRunner, isLoopback, ProbeRefusedError, refusalReason, type CommandRunner } from '../../src/probe/index.js';
+import { assertReadOnly, auditedRunner, isLoopback, monitorEndpoints, ProbeRefusedError, refusalReason, type CommandRunner } from '../../src/probe/index.js';
 
 const ID = ['--conf', '/etc/ceph/ceph.conf', '--id', 'pve', '--keyring', '/etc/ceph/ceph.client.pve.keyring'];
 
@@ -54,6 +54,14 @@ test('loopback detection', () => {
   assert.ok(isLoopback('localhost'));
   assert.not.ok(isLoopback('10.0.0.1'));
   assert.not.ok(isLoopback('127.example.com'));
+});
+
+test('monitor entries: bare hosts get both ports, explicit ports are kept', () => {
+  assert.equal(monitorEndpoints('127.0.0.1'), [{ host: '127.0.0.1', port: 3300 }, { host: '127.0.0.1', port: 6789 }]);
+  assert.equal(monitorEndpoints('127.0.0.1:40001'), [{ host: '127.0.0.1', port: 40001 }]);
+  assert.equal(monitorEndpoints('[v2:127.0.0.1:40001/0,v1:127.0.0.1:40002/0]'), [{ host: '127.0.0.1', port: 40001 }, { host: '127.0.0.1', port: 40002 }]);
+  assert.equal(monitorEndpoints('[::1]:3300'), [{ host: '::1', port: 3300 }]);
+  assert.equal(monitorEndpoints('fd00::5'), [{ host: 'fd00::5', port: 3300 }, { host: 'fd00::5', port: 6789 }]);
 });
 
 test.run();

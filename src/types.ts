@@ -6,8 +6,12 @@ import type { CauseId } from './causes.js';
 
 /** Input formats the readers understand. */
 export type InputFormat =
-  | 'short'            // journalctl -o short / short-precise / short-full, rsyslog (Mon DD HH:MM:SS)
-  | 'short-iso'        // journalctl -o short-iso / short-iso-precise, rsyslog RFC 3339
+  | 'short'             // journalctl -o short (Dec 26 10:50:14 host ident[pid]: msg)
+  | 'short-precise'     // journalctl -o short-precise (…10:50:14.123456…)
+  | 'short-iso'         // journalctl -o short-iso (2025-12-26T10:50:14+0100 …)
+  | 'short-iso-precise' // journalctl -o short-iso-precise
+  | 'short-full'        // journalctl -o short-full (Fri 2025-12-26 10:50:14 CET …)
+  | 'syslog'            // rsyslog traditional file (day padded with a space)
   | 'json'             // journalctl -o json (one object a line)
   | 'export'           // journalctl -o export (KEY=value blocks, binary fields)
   | 'cat'              // journalctl -o cat: bare messages
@@ -34,8 +38,10 @@ export interface LogRecord {
   readonly source: string;
   /** 1-based line number in the source (export format: line where the entry starts). */
   readonly line: number;
-  /** ISO 8601 time, or null when the format carries none (task logs, cat). */
+  /** ISO 8601 time, or null when the format carries none (cat, bare CLI output). */
   readonly time: string | null;
+  /** The same instant as epoch milliseconds, for ordering and time windows. */
+  readonly epochMs: number | null;
   /** Host name from the line, or from the UPID / file location. */
   readonly node: string | null;
   /** Syslog identifier (`pvedaemon`, `kernel`, …) or null. */

@@ -1,0 +1,39 @@
+/** The shape of a classification rule. Rules are data; the engine only evaluates conditions. */
+import type { CauseId } from '../causes.js';
+import type { Phase } from '../types.js';
+import type { LayerKind } from '../extract/payload.js';
+
+/** What a line must show for a rule to apply. Every listed condition must hold. */
+export interface RuleCondition {
+  /** The line has at least one of these message shapes (see src/extract/shapes.ts). */
+  readonly shapes?: readonly string[];
+  /** The errno is one of these. */
+  readonly errno?: readonly number[];
+  /** The line carries no errno. */
+  readonly noErrno?: true;
+  /** The phase is one of these. */
+  readonly phases?: readonly Phase[];
+  /** The client asked for this auth method (`none` = PVE's fallback when the keyring file is missing). */
+  readonly auth?: 'none';
+  /** `handle_auth_bad_method`: the methods the client supports include cephx (2) or not. */
+  readonly clientSupportsCephx?: boolean;
+  /** The line is wrapped in one of these layers. */
+  readonly layers?: readonly LayerKind[];
+}
+
+/** One rule of the table. */
+export interface Rule {
+  /** Stable id, kebab-case. */
+  readonly id: string;
+  /** Causes this evidence supports, with a weight 0..1 each. */
+  readonly causes: Partial<Record<CauseId, number>>;
+  readonly when: RuleCondition;
+  /** Applies only when no other rule matched the line. */
+  readonly fallback?: true;
+  /** In our own words: what is seen, why it happens, what fixes it. */
+  readonly explanation: { readonly symptom: string; readonly cause: string; readonly fix: string };
+  /** Article sections (`article: Task 6`). */
+  readonly refs: readonly string[];
+  /** Messages (the part after the journal prefix) that must match, and near misses that must not. */
+  readonly samples: { readonly match: readonly string[]; readonly noMatch: readonly string[] };
+}

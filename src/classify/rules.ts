@@ -1,0 +1,521 @@
+/**
+ * The rule table. Each rule maps message shapes, phase and errno to the causes they
+ * support. Texts are ours; refs point at the article sections. Add a rule by adding an
+ * entry with samples; test/rules.test.ts checks every sample and every cause id.
+ */
+import type { Rule } from './rule-types.js';
+
+const CONNECT_SHAPES = [
+  'qemu.error-connecting', 'rbd.couldnt-connect', 'radosperl.connect-failed', 'ceph.librados-auth-error',
+  'ceph.cli-connect-error', 'kernel.auth-error', 'ceph.cephx-key-not-found', 'ceph.librados-init-error',
+] as const;
+const AFTER_CONNECT = ['open', 'list', 'create', 'snapshot', 'clone', 'remove', 'resize'] as const;
+const KVM_DRIVE = 'kvm: -drive file=rbd:vmdata/vm-101-disk-0:conf=/etc/pve/ceph.conf:id=pve:keyring=/etc/pve/priv/ceph/ceph-vm.keyring,if=none,id=drive-scsi0,format=raw,cache=none';
+
+export const RULES: readonly Rule[] = [
+  {
+    id: 'keyring-not-found',
+    causes: { 'keyring-missing': 0.95 },
+    when: {
+      shapes: ['ceph.keyring-not-found', 'ceph.keyring-load-failed', 'ceph.no-keyring-disabling-cephx', 'ceph.monclient-keyring-not-found',
+        'ceph.no-keyring-disabled-cephx', 'ceph.missing-keyring-cephx', 'pve.not-proper-keyring', 'pve.admin-keyring-missing', 'kernel.no-secret'],
+    },
+    explanation: {
+      symptom: 'The Ceph client says it has no usable keyring.',
+      cause: 'The keyring file the storage points at is absent on this node, unreadable, or not in keyring format. Proxmox replicates storage.cfg but not files outside /etc/pve.',
+      fix: 'Put the client\'s keyring at the path the storage uses on this node (mode 0600, root), then retry.',
+    },
+    refs: ['article: Triage 2', 'article: Task 3', 'article: Mistake 3'],
+    samples: {
+      match: [
+        '2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 auth: unable to find a keyring on /etc/pve/priv/ceph/ceph-vm.keyring: (2) No such file or directory',
+        '2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 AuthRegistry(0x55d0c2a3b8e0) no keyring found at /etc/pve/priv/ceph/ceph-vm.keyring, disabling cephx',
+        'TASK ERROR: Not a proper rbd authentication file: /etc/pve/priv/ceph/ceph-vm.keyring',
+      ],
+      noMatch: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80  0 auth: loaded keyring /etc/pve/priv/ceph/ceph-vm.keyring'],
+    },
+  },
+  {
+    id: 'cephx-disabled-locally',
+    causes: { 'keyring-missing': 0.9 },
+    when: { shapes: ['ceph.auth-bad-method'], clientSupportsCephx: false },
+    explanation: {
+      symptom: 'The monitors want cephx but this client offered only "none".',
+      cause: 'Proxmox drops cephx for a storage whose keyring file is missing (auth_supported=none), so the monitors refuse the session.',
+      fix: 'Restore the storage keyring on this node; Proxmox passes it again on the next start.',
+    },
+    refs: ['article: Triage 2', 'article: Task 3', 'article: Mistake 3'],
+    samples: {
+      match: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [1]'],
+      noMatch: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [2]'],
+    },
+  },
+  {
+    id: 'auth-none-fallback',
+    causes: { 'keyring-missing': 0.9 },
+    when: { auth: 'none', phases: ['connect'] },
+    explanation: {
+      symptom: 'QEMU connected with auth_supported=none (or auth-client-required none) and was refused.',
+      cause: 'That is what Proxmox passes when the storage keyring file does not exist on this node.',
+      fix: 'Copy the keyring for the storage\'s client to /etc/pve/priv/ceph/<storage>.keyring (or the path in storage.cfg) and start again.',
+    },
+    refs: ['article: Triage 2', 'article: Task 2', 'article: Task 3'],
+    samples: {
+      match: ['kvm: -drive file=rbd:vmdata/vm-101-disk-0:conf=/etc/pve/ceph.conf:auth_supported=none,if=none,id=drive-scsi0: error connecting: Operation not supported'],
+      noMatch: [`${KVM_DRIVE}: error connecting: Operation not supported`],
+    },
+  },
+  {
+    id: 'cephx-rejected',
+    causes: { 'client-mismatch': 0.45, 'key-stale': 0.45, 'caps-insufficient': 0.1 },
+    when: { shapes: ['ceph.auth-bad-method'], clientSupportsCephx: true },
+    explanation: {
+      symptom: 'The monitors rejected the cephx key this client presented.',
+      cause: 'The keyring holds a key for another client name, or an old key from before a rotation (a client without mon caps is rejected the same way).',
+      fix: 'Compare the keyring section name with the storage username, and the key hash with the cluster\'s key for that client; re-export the keyring if they differ.',
+    },
+    refs: ['article: Task 4', 'article: Task 7', 'article: Mistake 6'],
+    samples: {
+      match: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [2]'],
+      noMatch: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [1]'],
+    },
+  },
+  {
+    id: 'connect-denied',
+    causes: { 'client-mismatch': 0.4, 'key-stale': 0.35, 'keyring-missing': 0.15 },
+    when: { shapes: CONNECT_SHAPES, phases: ['connect'], errno: [1, 13] },
+    explanation: {
+      symptom: 'Permission was refused while connecting, before any image was touched.',
+      cause: 'At connect time this is authentication: the keyring is for another client name, its key is outdated, or cephx is off for this client.',
+      fix: 'Check that the keyring section is [client.<id>] for the id in use and that its key matches `ceph auth get client.<id>`; re-export it on this node.',
+    },
+    refs: ['article: Task 4', 'article: Task 7', 'article: Mistake 6', 'article: Client names'],
+    samples: {
+      match: [`${KVM_DRIVE}: error connecting: Permission denied`, 'rados_connect failed - Permission denied', "libceph: auth method 'x' error -13"],
+      noMatch: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: Permission denied`, `${KVM_DRIVE}: error connecting: Connection timed out`],
+    },
+  },
+  {
+    id: 'connect-enoent',
+    causes: { 'keyring-missing': 0.6, 'config-split': 0.35 },
+    when: { shapes: CONNECT_SHAPES, phases: ['connect'], errno: [2] },
+    explanation: {
+      symptom: 'Connecting failed with "No such file or directory".',
+      cause: 'With cephx required, librados reports a missing keyring this way; with a conf that names no monitors it reports the same errno.',
+      fix: 'Check that the keyring exists on this node and that the conf file the process used has mon_host.',
+    },
+    refs: ['article: Triage 2', 'article: Task 3', 'article: Task 8'],
+    samples: {
+      match: [`${KVM_DRIVE}: error connecting: No such file or directory`, 'rbd error: rbd: couldn\'t connect to the cluster!: (2) No such file or directory'],
+      noMatch: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: No such file or directory`],
+    },
+  },
+  {
+    id: 'connect-not-supported',
+    causes: { 'keyring-missing': 0.8, 'config-split': 0.1 },
+    when: { shapes: CONNECT_SHAPES, phases: ['connect'], errno: [95] },
+    explanation: {
+      symptom: 'Connecting failed with "Operation not supported".',
+      cause: 'Client and monitors share no auth method: the client runs without cephx, which Proxmox does when the storage keyring is missing.',
+      fix: 'Restore the storage keyring on this node.',
+    },
+    refs: ['article: Triage 2', 'article: Task 3'],
+    samples: {
+      match: [`${KVM_DRIVE}: error connecting: Operation not supported`],
+      noMatch: [`${KVM_DRIVE}: error connecting: Permission denied`],
+    },
+  },
+  {
+    id: 'mon-timeout',
+    causes: { 'mon-unreachable': 0.9 },
+    when: { shapes: ['ceph.auth-timeout', 'ceph.osdmap-timeout', 'pve.got-timeout', 'kernel.mon-unreachable'] },
+    explanation: {
+      symptom: 'The client waited for the monitors and gave up.',
+      cause: 'No monitor answered in time from this node: firewall on 3300/6789, wrong mon_host, IPv4/IPv6 mix-up, routing or MTU, or no quorum.',
+      fix: 'Test TCP 3300 and 6789 to each monitor from this node, compare mon_host with the real monitor addresses, and check quorum.',
+    },
+    refs: ['article: Triage 1', 'article: Task 1', 'article: Task 9', 'article: Mistake 4', 'article: FAQ 7'],
+    samples: {
+      match: ['2025-03-01T10:05:00.123+0100 7f0c3a0e9d80  0 monclient(hunting): authenticate timed out after 300', 'got timeout'],
+      noMatch: ['cfs-lock \'storage-ceph-vm\' error: got lock request timeout'],
+    },
+  },
+  {
+    id: 'timeout-errno',
+    causes: { 'mon-unreachable': 0.85 },
+    when: { errno: [110] },
+    explanation: {
+      symptom: 'An RBD call ended in "Connection timed out".',
+      cause: 'The monitors (or OSDs) did not answer in time from this node.',
+      fix: 'Check monitor reachability on 3300/6789 and mon_host, then cluster health.',
+    },
+    refs: ['article: Triage 1', 'article: Task 9', 'article: FAQ 7'],
+    samples: {
+      match: [`${KVM_DRIVE}: error connecting: Connection timed out`, 'rados_connect failed - Connection timed out'],
+      noMatch: [`${KVM_DRIVE}: error connecting: Permission denied`],
+    },
+  },
+  {
+    id: 'mon-refused',
+    causes: { 'mon-unreachable': 0.85 },
+    when: { errno: [101, 111, 113], phases: ['connect'] },
+    explanation: {
+      symptom: 'The monitor address refused the connection or could not be routed to.',
+      cause: 'Nothing listens at the mon_host address/port in use, or the network path to it is broken.',
+      fix: 'Compare mon_host with `ceph mon dump` and test the ports from this node.',
+    },
+    refs: ['article: Task 9', 'article: Mistake 4'],
+    samples: {
+      match: ['rados_connect failed - No route to host', `${KVM_DRIVE}: error connecting: Connection refused`],
+      noMatch: ['rados_connect failed - Permission denied'],
+    },
+  },
+  {
+    id: 'kvm-start-timeout',
+    causes: { 'mon-unreachable': 0.75, unknown: 0.15 },
+    when: { shapes: ['pve.kvm-start-timeout'] },
+    explanation: {
+      symptom: 'Proxmox killed the VM start because QEMU did not come up in time.',
+      cause: 'With librbd, QEMU blocks while it hunts for monitors (up to 300 s), so unreachable monitors usually show up as this start timeout; blocked PGs or slow OSDs look the same.',
+      fix: 'Run the same rbd call by hand with the same conf and id to see whether it hangs on connect; check monitor reachability.',
+    },
+    refs: ['article: Triage 1', 'article: Task 9', 'article: Task 10'],
+    samples: {
+      match: ["start failed: command '/usr/bin/kvm -id 101 -name vm101 -drive file=rbd:vmdata/vm-101-disk-0:conf=/etc/pve/ceph.conf:id=pve,if=none' failed: got timeout"],
+      noMatch: ["command '/usr/bin/rbd -p vmdata ls' failed: exit code 1"],
+    },
+  },
+  {
+    id: 'monmap-config-failed',
+    causes: { 'mon-unreachable': 0.5, 'client-mismatch': 0.25, 'key-stale': 0.25 },
+    when: { shapes: ['ceph.failed-to-get-config'] },
+    explanation: {
+      symptom: 'The client could not fetch its configuration from the monitors.',
+      cause: 'Either no monitor answered or the monitors refused this client\'s key.',
+      fix: 'Test monitor reachability first; if the ports answer, check the key and client name.',
+    },
+    refs: ['article: Triage 1', 'article: FAQ 7'],
+    samples: {
+      match: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient: get_monmap_and_config failed to get config'],
+      noMatch: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient: get_monmap_and_config cannot identify monitors to contact'],
+    },
+  },
+  {
+    id: 'conf-missing',
+    causes: { 'config-split': 0.9 },
+    when: { shapes: ['qemu.error-reading-conf', 'radosperl.config-missing', 'radosperl.conf-read-failed', 'ceph.conf-parse-error'] },
+    explanation: {
+      symptom: 'The Ceph config file the process was told to use could not be read.',
+      cause: 'The process reads a different ceph.conf than the one you test with (/etc/pve/ceph.conf, a per-storage conf, or /etc/ceph/ceph.conf), and that file is missing or broken here.',
+      fix: 'Make the conf named in the failing command exist and point at the right cluster, or align the two ceph.conf files.',
+    },
+    refs: ['article: Task 8', 'article: Task 11', 'article: Task 12', 'article: FAQ 2'],
+    samples: {
+      match: [`${KVM_DRIVE}: error reading conf file /etc/pve/ceph.conf: No such file or directory`, "Supplied ceph config doesn't exist, /etc/pve/ceph.conf at /usr/share/perl5/PVE/RADOS.pm line 79."],
+      noMatch: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: No such file or directory`],
+    },
+  },
+  {
+    id: 'no-monitors-in-conf',
+    causes: { 'config-split': 0.9 },
+    when: { shapes: ['ceph.cannot-identify-monitors', 'ceph.dns-srv'] },
+    explanation: {
+      symptom: 'The client found no monitor addresses in its configuration.',
+      cause: 'The conf file it read has no mon_host (wrong file, or the file Proxmox uses is not the one that was set up).',
+      fix: 'Add mon_host to the conf the process uses, or point the storage at the right conf.',
+    },
+    refs: ['article: Task 8', 'article: Task 11', 'article: Task 13'],
+    samples: {
+      match: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient: get_monmap_and_config cannot identify monitors to contact', 'unable to get monitor info from DNS SRV with service name: ceph-mon'],
+      noMatch: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 monclient: get_monmap_and_config failed to get config'],
+    },
+  },
+  {
+    id: 'pve-ceph-config',
+    causes: { 'config-split': 0.85 },
+    when: { shapes: ['pve.ignoring-custom-conf', 'pve.fsid-invalid', 'pve.pveceph-not-ready'] },
+    explanation: {
+      symptom: 'Proxmox reports a problem with which Ceph config it uses.',
+      cause: 'A per-storage conf is ignored (no monhost), the fsid in /etc/pve/ceph.conf is missing, or /etc/ceph/ceph.conf is not the link to /etc/pve/ceph.conf.',
+      fix: 'Make storage.cfg, the per-storage conf and /etc/pve/ceph.conf agree; check the fsid with `ceph --conf … fsid`.',
+    },
+    refs: ['article: Task 11', 'article: Task 13', 'article: FAQ 2'],
+    samples: {
+      match: ["ignoring custom ceph config for storage 'ceph-ext', 'monhost' is not set (assuming pveceph managed cluster)!", 'TASK ERROR: cluster fsid has invalid format'],
+      noMatch: ['TASK ERROR: could not activate storage \'local\''],
+    },
+  },
+  {
+    id: 'denied-after-connect',
+    causes: { 'caps-insufficient': 0.9 },
+    when: { phases: AFTER_CONNECT, errno: [1, 13] },
+    explanation: {
+      symptom: 'Authentication worked, then the operation on the pool or image was refused.',
+      cause: 'The client\'s caps do not allow it: read-only caps, no `profile rbd`, or an OSD cap limited to another pool.',
+      fix: 'Read the caps with `ceph auth get client.<id>` and grant `mon "profile rbd" osd "profile rbd pool=<pool>"` for every pool the storage uses.',
+    },
+    refs: ['article: Triage 3', 'article: Task 6', 'article: Task 7', 'article: Task 14', 'article: Mistake 2', 'article: FAQ 4', 'article: FAQ 5'],
+    samples: {
+      match: [
+        `${KVM_DRIVE}: error reading header from vm-101-disk-0: Operation not permitted`,
+        'rbd error: rbd: listing images failed: (1) Operation not permitted',
+        'rbd: create error: (13) Permission denied',
+      ],
+      noMatch: [`${KVM_DRIVE}: error connecting: Permission denied`, `${KVM_DRIVE}: error reading header from vm-101-disk-0: No such file or directory`],
+    },
+  },
+  {
+    id: 'librbd-metadata-denied',
+    causes: { 'caps-insufficient': 0.8 },
+    when: { shapes: ['librbd.open-failed', 'librbd.list-failed'], errno: [1, 13] },
+    explanation: {
+      symptom: 'librbd could not read the image metadata.',
+      cause: 'The OSD caps do not cover the image header objects (pool scope or missing class-method permission).',
+      fix: 'Grant `profile rbd` on the pool and retest `rbd info` with the same identity.',
+    },
+    refs: ['article: Task 6', 'article: Task 14', 'article: Mini-story 2'],
+    samples: {
+      match: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 librbd::image::OpenRequest: failed to stat v2 image header: (1) Operation not permitted'],
+      noMatch: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 librbd::image::OpenRequest: failed to stat v2 image header: (108) Cannot send after transport endpoint shutdown'],
+    },
+  },
+  {
+    id: 'image-missing',
+    causes: { 'image-not-found': 0.9 },
+    when: {
+      shapes: ['qemu.error-reading-header', 'rbd.error-opening-image', 'qemu.error-getting-image-info', 'rbd.snap-context', 'librbd.open-failed'],
+      errno: [2],
+    },
+    explanation: {
+      symptom: 'The pool opened but the image (or snapshot) does not exist there.',
+      cause: 'Wrong image name, the image lives in another pool or namespace, or it was renamed or deleted.',
+      fix: 'List the pool with the same identity, look for the image in the other pools, and fix the VM config or restore the image.',
+    },
+    refs: ['article: Task 5', 'article: Task 6', 'article: Mistake 5'],
+    samples: {
+      match: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: No such file or directory`, "rbd error: rbd: error opening image vm-101-disk-0: (2) No such file or directory"],
+      noMatch: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: Operation not permitted`],
+    },
+  },
+  {
+    id: 'namespace-missing',
+    causes: { 'image-not-found': 0.85 },
+    when: { shapes: ['qemu.namespace-missing', 'rbd.namespace-missing'] },
+    explanation: {
+      symptom: 'The RADOS namespace named by the storage does not exist.',
+      cause: 'The storage\'s namespace option names a namespace that was never created in that pool (or in this cluster).',
+      fix: 'Create the namespace with `rbd namespace create` or fix the storage\'s namespace.',
+    },
+    refs: ['article: Task 5', 'article: Mistake 5'],
+    samples: {
+      match: ["rbd error: rbd: namespace 'tenant1' does not exist."],
+      noMatch: ['rbd error: rbd: listing images failed: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'pool-missing',
+    causes: { 'image-not-found': 0.75, 'config-split': 0.25 },
+    when: { shapes: ['qemu.error-opening-pool', 'rbd.error-opening-pool', 'rbd.default-pool-hint', 'pve.usage-stats'] },
+    explanation: {
+      symptom: 'The pool could not be opened.',
+      cause: 'The pool name is wrong or the pool is gone; if it exists in your cluster, the process is talking to another cluster (other conf/fsid).',
+      fix: 'Compare the pool name with `ceph osd pool ls` run with the same conf, and the fsid of that conf with your cluster\'s.',
+    },
+    refs: ['article: Task 5', 'article: Task 13', 'article: Mistake 5'],
+    samples: {
+      match: [`${KVM_DRIVE}: error opening pool vmdata: No such file or directory`, "rbd error: rbd: error opening pool 'vmdata': (2) No such file or directory"],
+      noMatch: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: No such file or directory`],
+    },
+  },
+  {
+    id: 'list-enoent',
+    causes: { 'image-not-found': 0.7, 'config-split': 0.1 },
+    when: { shapes: ['rbd.listing-failed'], errno: [2] },
+    explanation: {
+      symptom: 'Listing the pool\'s images failed with "No such file or directory".',
+      cause: 'An image in the directory cannot be opened (half-created or half-deleted), or the pool is not the one you think.',
+      fix: 'Run `rbd ls` (not `-l`) with the same identity to find the broken entry, and check the pool name.',
+    },
+    refs: ['article: Task 5', 'article: Mistake 5'],
+    samples: {
+      match: ['rbd error: rbd: listing images failed: (2) No such file or directory'],
+      noMatch: ['rbd error: rbd: listing images failed: (1) Operation not permitted'],
+    },
+  },
+  {
+    id: 'pool-not-for-rbd',
+    causes: { 'image-not-found': 0.6, unknown: 0.3 },
+    when: { shapes: ['librbd.pool-not-rbd'] },
+    explanation: {
+      symptom: 'The pool cannot hold RBD images.',
+      cause: 'An erasure-coded pool is configured as the storage pool instead of as its data-pool, or it lacks overwrite support.',
+      fix: 'Use a replicated pool for metadata and set the EC pool as data-pool (with allow_ec_overwrites).',
+    },
+    refs: ['article: Mistake 5'],
+    samples: {
+      match: ["TASK ERROR: rbd create 'vm-100-disk-1' error: 2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 librbd::image::CreateRequest: 0x55d0 handle_validate_data_pool: pool does not support RBD images"],
+      noMatch: ["TASK ERROR: rbd create 'vm-100-disk-1' error: rbd: create error: (17) File exists"],
+    },
+  },
+  {
+    id: 'image-held',
+    causes: { 'image-busy': 0.9 },
+    when: {
+      shapes: ['rbd.watchers', 'librbd.watch-failed', 'librbd.break-lock-failed', 'librbd.exclusive-lock',
+        'pve.cfs-lock-timeout', 'pve.locked-command-timeout', 'pve.lock-file-timeout'],
+    },
+    explanation: {
+      symptom: 'The image, its lock, or the storage lock is held by someone else.',
+      cause: 'Another client still watches the image or owns its exclusive lock (a VM on another node, a crashed client), or Proxmox\'s storage lock is busy.',
+      fix: 'See who holds it with `rbd status` and `rbd lock ls`; stop that user or wait for it to time out. Break a lock only once you know its owner is dead.',
+    },
+    refs: [],
+    samples: {
+      match: ['rbd: error: image still has watchers', "cfs-lock 'storage-ceph-vm' error: got lock request timeout"],
+      noMatch: ['rbd: error: image has snapshots - these must be deleted with \'rbd snap purge\' before the image can be removed.'],
+    },
+  },
+  {
+    id: 'blocklisted',
+    causes: { 'image-busy': 0.9 },
+    when: { errno: [108] },
+    explanation: {
+      symptom: 'The client was blocklisted ("Cannot send after transport endpoint shutdown").',
+      cause: 'Another client broke this client\'s lock and blocklisted it, or fencing did.',
+      fix: 'Check `ceph osd blocklist ls`; restart the affected client (VM) so it reconnects with a new address.',
+    },
+    refs: [],
+    samples: {
+      match: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: Cannot send after transport endpoint shutdown`],
+      noMatch: [`${KVM_DRIVE}: error reading header from vm-101-disk-0: Operation not permitted`],
+    },
+  },
+  {
+    id: 'busy-errno',
+    causes: { 'image-busy': 0.85 },
+    when: { errno: [16] },
+    explanation: {
+      symptom: 'The operation failed with "Device or resource busy".',
+      cause: 'The image or its mapped device is still in use.',
+      fix: 'Find the user with `rbd status` and stop it before retrying.',
+    },
+    refs: [],
+    samples: {
+      match: ['rbd: delete error: (16) Device or resource busy', 'rbd: unmap failed: (16) Device or resource busy'],
+      noMatch: ['rbd: delete error: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'krbd-cannot-map',
+    causes: { 'krbd-features': 0.85 },
+    when: { shapes: ['rbd.feature-mismatch', 'kernel.unsupported-features', 'kernel.protocol-mismatch', 'pve.krbd-device-missing'] },
+    explanation: {
+      symptom: 'The kernel RBD client refused to map the image.',
+      cause: 'The image uses features this kernel does not support (object-map, fast-diff, deep-flatten, …), or kernel and cluster disagree on protocol features.',
+      fix: 'Disable the unsupported features on the image, or use librbd (krbd 0) for this storage.',
+    },
+    refs: [],
+    samples: {
+      match: ['RBD image feature set mismatch. You can disable features unsupported by the kernel with "rbd feature disable vmdata/vm-101-disk-0 object-map fast-diff deep-flatten".', 'rbd: image vm-101-disk-0: image uses unsupported features: 0x38'],
+      noMatch: ['rbd: rbd0: capacity 34359738368 features 0x3d'],
+    },
+  },
+  {
+    id: 'krbd-map-errno',
+    causes: { 'krbd-features': 0.8 },
+    when: { shapes: ['rbd.map-failed'], errno: [5, 6, 22, 38] },
+    explanation: {
+      symptom: '`rbd map` failed with a kernel-side error.',
+      cause: 'The kernel client cannot map this image (features or options it lacks).',
+      fix: 'Read `dmesg | tail` for the kernel\'s reason and disable the image features it names.',
+    },
+    refs: [],
+    samples: { match: ['rbd: map failed: (6) No such device or address'], noMatch: ['rbd: map failed: (13) Permission denied'] },
+  },
+  {
+    id: 'krbd-sysfs-write',
+    causes: { 'krbd-features': 0.45, 'client-mismatch': 0.2, 'key-stale': 0.15, 'mon-unreachable': 0.1, 'caps-insufficient': 0.1 },
+    when: { shapes: ['rbd.sysfs-write-failed'] },
+    explanation: {
+      symptom: 'Mapping with the kernel client failed ("sysfs write failed"); Proxmox drops the line with the errno.',
+      cause: 'The real reason is only in the kernel log: unsupported image features, or an auth/monitor failure of the kernel client.',
+      fix: 'Read `dmesg | tail` on this node right after the failure; feed those lines to rbd-explain too.',
+    },
+    refs: [],
+    samples: { match: ["TASK ERROR: can't map rbd volume vm-101-disk-0: rbd: sysfs write failed"], noMatch: ['rbd: map failed: (6) No such device or address'] },
+  },
+  {
+    id: 'krbd-map-denied',
+    causes: { 'client-mismatch': 0.4, 'key-stale': 0.35, 'caps-insufficient': 0.25 },
+    when: { shapes: ['rbd.map-failed'], errno: [1, 13] },
+    explanation: {
+      symptom: '`rbd map` was refused with a permission error.',
+      cause: 'The kernel client authenticates with the same client and key: wrong client name, old key, or caps without the pool.',
+      fix: 'Check the keyring section and key hash against the cluster, then the caps.',
+    },
+    refs: ['article: Task 4', 'article: Task 7'],
+    samples: { match: ['rbd: map failed: (13) Permission denied'], noMatch: ['rbd: map failed: (6) No such device or address'] },
+  },
+  {
+    id: 'error-opening-denied',
+    causes: { 'client-mismatch': 0.35, 'key-stale': 0.3, 'caps-insufficient': 0.3, 'keyring-missing': 0.05 },
+    when: { shapes: ['pve.error-opening'], errno: [1, 13] },
+    explanation: {
+      symptom: 'Proxmox reports "error opening" with a permission error and no phase.',
+      cause: 'The line does not say whether the refusal came while authenticating (client name, stale key) or after (caps). Both are common.',
+      fix: 'Run `rbd ls` and then `rbd info` on the image with the exact conf, id and keyring from the log: ls failing means auth; ls working but info failing means caps.',
+    },
+    refs: ['article: Task 10', 'article: Task 5', 'article: Task 6', 'article: Mistake 2', 'article: Checklist A'],
+    samples: {
+      match: ["TASK ERROR: start failed: error opening 'rbd:vmdata/vm-101-disk-0': (13) Permission denied"],
+      noMatch: ["TASK ERROR: start failed: error opening 'rbd:vmdata/vm-101-disk-0': (2) No such file or directory"],
+    },
+  },
+  {
+    id: 'error-opening-enoent',
+    causes: { 'image-not-found': 0.5, 'keyring-missing': 0.3, 'config-split': 0.2 },
+    when: { shapes: ['pve.error-opening'], errno: [2] },
+    explanation: {
+      symptom: 'Proxmox reports "error opening" with "No such file or directory" and no phase.',
+      cause: 'Something named in the open does not exist: the image or pool, the keyring file, or the conf.',
+      fix: 'Run `rbd info` with the exact conf, id and keyring from the log; its message names what is missing.',
+    },
+    refs: ['article: Task 6', 'article: Task 3', 'article: Checklist A'],
+    samples: {
+      match: ["TASK ERROR: start failed: error opening 'rbd:vmdata/vm-101-disk-0': (2) No such file or directory"],
+      noMatch: ["TASK ERROR: start failed: error opening 'rbd:vmdata/vm-101-disk-0': (13) Permission denied"],
+    },
+  },
+  {
+    id: 'unexplained-failure',
+    causes: { unknown: 0.5 },
+    fallback: true,
+    when: {},
+    explanation: {
+      symptom: 'An RBD operation failed but the line names no cause.',
+      cause: 'The evidence here (no errno, no phase) does not separate the usual causes.',
+      fix: 'Run the triage in order from this node: monitors, then keyring and client name, then caps, using the exact values from the log.',
+    },
+    refs: ['article: Checklist A', 'article: Triage 1'],
+    samples: {
+      match: ["TASK ERROR: start failed: error opening 'rbd:vmdata/vm-101-disk-0'"],
+      noMatch: ['TASK OK'],
+    },
+  },
+  {
+    id: 'vm-start-failed',
+    causes: { unknown: 0.3 },
+    fallback: true,
+    when: { shapes: ['qemu.exited'], layers: ['start-failed'] },
+    explanation: {
+      symptom: 'A VM start failed; the journal line only says QEMU exited.',
+      cause: 'QEMU\'s own error (for an RBD disk: the `kvm: -drive …` or `kvm: -blockdev …` line) is in the task log, not in the journal. It may not be an RBD problem at all.',
+      fix: 'Read the task log named by the UPID (or run rbd-explain on /var/log/pve/tasks) to see QEMU\'s message.',
+    },
+    refs: ['article: Task 10', 'article: FAQ 1'],
+    samples: {
+      match: ['start failed: QEMU exited with code 1'],
+      noMatch: ['VM 101 started with PID 4242 using QEMU 9.2'],
+    },
+  },
+];

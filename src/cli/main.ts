@@ -1,0 +1,138 @@
+/**
+ * The command line: argument parsing (yargs), I/O and exit codes around the library.
+ * Exit codes: 0 no incident, 1 incidents found, 2 usage error or an input not read whole.
+ */
+import yargs from 'yargs';
+import type { Readable, Writable } from 'node:stream';
+import { analyze, analyzeStream, type AnalyzeInput, type AnalyzeOptions } from '../analyze.js';
+import type { AnalysisResult, InputFormat } from '../types.js';
+import { formatText } from '../report/text.js';
+import { formatJson, formatNdjsonIncident } from '../report/json.js';
+import { wantColor } from '../report/style.js';
+import { expandInputs } from './expand-inputs.js';
+
+/** The process pieces the CLI touches (tests pass their own). */
+export interface CliIo {
+  readonly stdin: Readable & { isTTY?: boolean };
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export const INPUT_FORMATS: readonly InputFormat[] = [
+  'short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'syslog', 'json', 'export', 'cat', 'tasklog', 'cli',
+];
+
+export const EXIT = { clean: 0, incidents: 1, error: 2 } as const;
+
+class UsageError extends Error {}
+
+function say(stream: Writable, text: string): void {
+  stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let usageError: string | null = null;
+  const parser = yargs([...argv])
+    .scriptName('rbd-explain')
+    .usage('$0 [files..]\n\nExplain Proxmox VE "RBD: error opening" failures from logs: the root cause and the commands to confirm and fix it.\nReads stdin when no file is given (e.g. journalctl -u pvedaemon | rbd-explain).')
+    .command('$0 [files..]', 'Analyse logs (files, globs, directories; stdin when none)', (y) =>
+      y.positional('files', { type: 'string', array: true, describe: 'Log files, globs or directories (plain, .gz, .zst, .xz)' }))
+    .option('format', { alias: 'f', choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'Output format' })
+    .option('input-format', { choices: INPUT_FORMATS, describe: 'Force the input format (default: detected per input)' })
+    .option('year', { type: 'number', describe: 'Year for short formats without one (default: inferred)' })
+    .option('tz', { type: 'string', describe: 'Zone of year-less short stamps: +01:00, UTC or Europe/Paris (default: this machine\'s)' })
+    .option('window', { type: 'number', default: 60, describe: 'Minutes within which failures of one node and image form one incident' })
+    .option('evidence', { type: 'number', default: 6, describe: 'Evidence lines per incident in the text report' })
+    .option('color', { type: 'boolean', describe: 'Colour the text report (default: on a TTY; honours NO_COLOR and FORCE_COLOR)' })
+    .example('journalctl -u pvedaemon -S -2h | $0', 'Explain the failures of the last two hours')
+    .example("$0 --format json '/var/log/syslog*'", 'Rotated syslogs (gzip too), as one JSON document')
+    .example('journalctl -o json -u pvedaemon | $0 --format ndjson', 'One incident per line for other tools')
+    .epilog('Exit status: 0 no incident, 1 incidents found, 2 usage error or an input that could not be read whole.')
+    .strict()
+    .help()
+    .version()
+    .wrap(Math.min(110, (io.stdout as { columns?: number }).columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => { usageError = msg ?? err?.message ?? 'usage error'; });
+
+  let args;
+  try {
+    args = await parser.parseAsync();
+  } catch (err) {
+    usageError ??= (err as Error).message;
+  }
+  if (usageError !== null || !args) {
+    say(io.stderr, `rbd-explain: ${usageError ?? 'usage error'}`);
+    say(io.stderr, 'Run rbd-explain --help for usage.');
+    return EXIT.error;
+  }
+  if (argv.includes('--help') || argv.includes('-h') || argv.includes('--version')) return EXIT.clean;
+
+  try {
+    return await runAnalysis(args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      say(io.stderr, `rbd-explain: ${err.message}`);
+      return EXIT.error;
+    }
+    throw err;
+  }
+}
+
+interface AnalysisArgs {
+  readonly files?: readonly string[] | undefined;
+  readonly format: 'text' | 'json' | 'ndjson';
+  readonly 'input-format'?: InputFormat | undefined;
+  readonly year?: number | undefined;
+  readonly tz?: string | undefined;
+  readonly window: number;
+  readonly evidence: number;
+  readonly color?: boolean | undefined;
+}
+
+async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
+  const positional = [...(args.files ?? [])];
+  let input: AnalyzeInput;
+  let preErrors = 0;
+  if (positional.length > 0) {
+    const { files, unmatched } = await expandInputs(positional);
+    for (const u of unmatched) say(io.stderr, `rbd-explain: ${u}: no file matches`);
+    preErrors += unmatched.length;
+    if (files.length === 0) throw new UsageError('no input file to read');
+    input = { files };
+  } else if (io.stdin.isTTY) {
+    throw new UsageError('no input: pipe a log in (journalctl -u pvedaemon | rbd-explain) or name files');
+  } else {
+    input = { chunks: io.stdin as AsyncIterable<Buffer>, source: '<stdin>' };
+  }
+  if (args.tz !== undefined) {
+    try { new Intl.DateTimeFormat('en-US', { timeZone: /^[+-]\d/.test(args.tz) ? 'UTC' : args.tz }); }
+    catch { throw new UsageError(`--tz ${args.tz}: unknown time zone`); }
+  }
+  const options: AnalyzeOptions = {
+    windowMinutes: args.window,
+    ...(args['input-format'] ? { inputFormat: args['input-format'] } : {}),
+    ...(args.year !== undefined ? { year: args.year } : {}),
+    ...(args.tz !== undefined ? { tz: args.tz } : {}),
+  };
+
+  let result: AnalysisResult;
+  if (args.format === 'ndjson') {
+    // Incidents are written as the analysis finishes each; the final state wins per id.
+    result = await analyze(input, options);
+    for (const incident of result.incidents) io.stdout.write(formatNdjsonIncident(incident));
+  } else {
+    result = await analyze(input, options);
+    if (args.format === 'json') io.stdout.write(formatJson(result));
+    else io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence }));
+  }
+  for (const w of result.warnings) say(io.stderr, `rbd-explain: warning: ${w.source}: ${w.message}`);
+  for (const e of result.errors) say(io.stderr, `rbd-explain: ${e.source}: ${e.message}`);
+  if (result.errors.length > 0 || preErrors > 0) return EXIT.error;
+  return result.incidents.length > 0 ? EXIT.incidents : EXIT.clean;
+}
+
+/** Streaming variant used by follow mode. */
+export { analyzeStream };

@@ -1,0 +1,340 @@
+/**
+ * Groups extracted lines into incidents: one task (UPID, or the task's PID), or one
+ * node + image/pool + cause within a time window. Streaming: add lines one by one;
+ * `incidents()` renders the current state at any time.
+ */
+import { createHash } from 'node:crypto';
+import { CAUSES, type CauseId } from '../causes.js';
+import type { Candidate, Evidence, Incident, LogRecord, SuggestedCommand } from '../types.js';
+import type { DetailedExtraction } from '../extract/extract.js';
+import { findUpid, parseUpid, taskLogPath } from '../extract/upid.js';
+import { isFailure, matchRules, rankCauses } from '../classify/engine.js';
+import type { Rule } from '../classify/rule-types.js';
+import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';
+import { redact } from '../report/redact.js';
+
+/** Options for grouping. */
+export interface CorrelateOptions {
+  /** Lines of one node and image/pool further apart than this start a new incident. Default 60. */
+  readonly windowMinutes?: number;
+  /** Evidence lines kept per incident (the count keeps counting). Default 12. */
+  readonly maxEvidence?: number;
+}
+
+interface Line {
+  readonly record: LogRecord;
+  readonly x: DetailedExtraction;
+  readonly rules: readonly Rule[];
+}
+
+interface Group {
+  readonly key: string;
+  readonly node: string | null;
+  upid: string | null;
+  readonly failures: Line[];
+  readonly context: Line[];
+  readonly seenText: Set<string>;
+  count: number;
+  firstMs: number | null;
+  lastMs: number | null;
+  firstTime: string | null;
+  lastTime: string | null;
+  readonly ruleIds: Set<string>;
+  readonly rules: Rule[];
+  hasTaskFailure: boolean;
+}
+
+const MAX_PENDING_CONTEXT = 256;
+
+/** The incident's cause family used in grouping keys when no task ties lines together. */
+function lineCause(rules: readonly Rule[]): CauseId {
+  return rankCauses(rules)[0]?.cause ?? 'unknown';
+}
+
+export class Correlator {
+  private readonly groups = new Map<string, Group>();
+  private readonly openByObject = new Map<string, Group>();
+  /** node:pid → UPID, learned from task framing lines. */
+  private readonly taskByPid = new Map<string, string>();
+  /** Framing/context lines waiting for a failure of their task. */
+  private readonly pendingByUpid = new Map<string, Line[]>();
+  /** Recent context lines that name an image or VM, per node, waiting for a failure nearby. */
+  private readonly recentContext = new Map<string, Line[]>();
+  /** Groups by node + image / node + vmid, for context lines that arrive after the failure. */
+  private readonly groupsBySubject = new Map<string, Group>();
+  private readonly windowMs: number;
+  private readonly maxEvidence: number;
+
+  constructor(options: CorrelateOptions = {}) {
+    this.windowMs = (options.windowMinutes ?? 60) * 60_000;
+    this.maxEvidence = options.maxEvidence ?? 12;
+  }
+
+  /** Adds one line; returns the key of the incident it joined, or null for context kept aside. */
+  add(record: LogRecord, x: DetailedExtraction): string | null {
+    const upid = this.upidOf(record, x);
+    if (x.framing === 'task-start' && x.upid && record.node) {
+      this.taskByPid.set(`${x.upid.node}:${x.upid.pid}`, x.upid.text);
+    }
+    const failure = isFailure(x) || x.framing === 'task-end-error' || x.framing === 'task-error';
+    const rules = failure || x.shapes.length > 0 ? matchRules(x) : [];
+    const line: Line = { record, x, rules };
+    if (rules.length === 0) {
+      this.addContext(line, upid);
+      return null;
+    }
+    const group = this.groupFor(line, upid);
+    this.attach(group, line);
+    return group.key;
+  }
+
+  private upidOf(record: LogRecord, x: DetailedExtraction): string | null {
+    if (record.upid) return record.upid;
+    if (x.upid) return x.upid.text;
+    if (record.node && record.pid !== null) return this.taskByPid.get(`${record.node}:${record.pid}`) ?? null;
+    return null;
+  }
+
+  private addContext(line: Line, upid: string | null): void {
+    if (upid) {
+      const existing = this.groups.get(`task:${upid}`);
+      if (existing) { this.pushEvidence(existing, line, false); return; }
+    }
+    const subjects = subjectsOf(line);
+    if (subjects.length > 0) {
+      for (const subject of subjects) {
+        const group = this.groupsBySubject.get(subject);
+        if (group && this.near(group, line)) {
+          if (upid && group.upid === null && !group.key.startsWith('task:')) group.upid = upid;
+          this.pushEvidence(group, line, false);
+          return;
+        }
+      }
+      const node = line.record.node ?? '';
+      const recent = this.recentContext.get(node) ?? [];
+      recent.push(line);
+      if (recent.length > 64) recent.shift();
+      this.recentContext.set(node, recent);
+    }
+    if (upid) {
+      const pending = this.pendingByUpid.get(upid) ?? [];
+      if (pending.length < 8) pending.push(line);
+      this.pendingByUpid.set(upid, pending);
+      if (this.pendingByUpid.size > MAX_PENDING_CONTEXT) {
+        const oldest = this.pendingByUpid.keys().next().value;
+        if (oldest !== undefined) this.pendingByUpid.delete(oldest);
+      }
+    }
+  }
+
+  private groupFor(line: Line, upid: string | null): Group {
+    const node = line.record.node ?? line.x.upid?.node ?? null;
+    if (upid) {
+      const key = `task:${upid}`;
+      let group = this.groups.get(key);
+      if (!group) {
+        group = this.newGroup(key, node ?? parseUpid(upid)?.node ?? null);
+        group.upid = upid;
+        for (const pending of this.pendingByUpid.get(upid) ?? []) this.pushEvidence(group, pending, false);
+        this.pendingByUpid.delete(upid);
+      }
+      return group;
+    }
+    const t = line.x.target;
+    const object = t?.image ? `${t.pool ?? ''}/${t.image}` : t?.pool ?? line.x.storage ?? '*';
+    const objectKey = `obj:${node ?? ''}:${object}:${lineCause(line.rules)}`;
+    const open = this.openByObject.get(objectKey);
+    const ms = line.record.epochMs;
+    if (open && (ms === null || open.lastMs === null || ms - open.lastMs <= this.windowMs)) return open;
+    const group = this.newGroup(`${objectKey}:${this.groups.size}`, node);
+    this.openByObject.set(objectKey, group);
+    return group;
+  }
+
+  private newGroup(key: string, node: string | null): Group {
+    const group: Group = {
+      key, node, upid: null, failures: [], context: [], seenText: new Set(), count: 0,
+      firstMs: null, lastMs: null, firstTime: null, lastTime: null, ruleIds: new Set(), rules: [], hasTaskFailure: false,
+    };
+    this.groups.set(key, group);
+    return group;
+  }
+
+  private near(group: Group, line: Line): boolean {
+    const ms = line.record.epochMs;
+    if (ms === null || group.lastMs === null || group.firstMs === null) return true;
+    return ms >= group.firstMs - this.windowMs && ms <= group.lastMs + this.windowMs;
+  }
+
+  private attach(group: Group, line: Line): void {
+    group.count += 1;
+    for (const subject of subjectsOf(line)) {
+      if (!this.groupsBySubject.has(subject) || !group.key.startsWith('task:')) this.groupsBySubject.set(subject, group);
+    }
+    // Context seen just before (the kvm command line, the task start) belongs here too.
+    const recent = this.recentContext.get(line.record.node ?? '') ?? [];
+    const subjects = new Set(subjectsOf(line));
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const ctx = recent[i];
+      if (!ctx || !subjectsOf(ctx).some((s) => subjects.has(s))) continue;
+      const ms = ctx.record.epochMs;
+      const at = line.record.epochMs;
+      if (ms !== null && at !== null && Math.abs(at - ms) > this.windowMs) continue;
+      recent.splice(i, 1);
+      const ctxUpid = ctx.x.upid?.text ?? null;
+      if (ctxUpid && group.upid === null) group.upid = ctxUpid;
+      this.pushEvidence(group, ctx, false);
+    }
+    for (const rule of line.rules) {
+      if (!group.ruleIds.has(rule.id)) { group.ruleIds.add(rule.id); group.rules.push(rule); }
+    }
+    if (line.x.framing === 'task-error' || line.x.framing === 'task-end-error' || line.x.layers.some((l) => l.kind === 'start-failed')) {
+      group.hasTaskFailure = true;
+    }
+    this.pushEvidence(group, line, true);
+  }
+
+  private pushEvidence(group: Group, line: Line, failure: boolean): void {
+    const { record } = line;
+    if (record.epochMs !== null) {
+      if (group.firstMs === null || record.epochMs < group.firstMs) { group.firstMs = record.epochMs; group.firstTime = record.time; }
+      if (group.lastMs === null || record.epochMs >= group.lastMs) { group.lastMs = record.epochMs; group.lastTime = record.time; }
+    } else if (record.time !== null) {
+      group.firstTime ??= record.time;
+      group.lastTime = record.time;
+    }
+    // Repeats are counted, not repeated: evidence keeps distinct messages.
+    const text = record.message;
+    if (group.seenText.has(text)) return;
+    group.seenText.add(text);
+    const list = failure ? group.failures : group.context;
+    if (group.failures.length + group.context.length < this.maxEvidence) list.push(line);
+  }
+
+  /** Current incidents, most important first. */
+  incidents(): Incident[] {
+    const out = [...this.groups.values()].map((g) => this.render(g));
+    return out.sort(compareIncidents);
+  }
+
+  /** The current state of one incident (for streaming updates). */
+  incident(key: string): Incident | null {
+    const g = this.groups.get(key);
+    return g ? this.render(g) : null;
+  }
+
+  private render(g: Group): Incident {
+    const candidates = rankCauses(g.rules);
+    const top: Candidate = candidates[0] ?? { cause: 'unknown', confidence: 0 };
+    const lines = [...g.failures, ...g.context];
+    const first = <T>(pick: (l: Line) => T | null | undefined): T | null => {
+      for (const l of lines) { const v = pick(l); if (v !== null && v !== undefined) return v; }
+      return null;
+    };
+    // The line that best supports the top cause decides errno and phase.
+    const best = g.failures.find((l) => l.rules.some((r) => (r.causes[top.cause] ?? 0) > 0 && !r.fallback))
+      ?? g.failures.find((l) => l.x.errno !== null) ?? g.failures[0];
+    const explaining = [...g.rules].filter((r) => (r.causes[top.cause] ?? 0) > 0)
+      .sort((a, b) => (b.causes[top.cause] ?? 0) - (a.causes[top.cause] ?? 0))[0] ?? g.rules[0];
+    const upid = g.upid ?? first((l) => l.x.upid?.text);
+    const parsedUpid = upid ? findUpid(upid) : null;
+    const values: CommandValues = {
+      conf: first((l) => l.x.target?.conf),
+      clientId: first((l) => l.x.target?.clientId),
+      keyring: first((l) => l.x.target?.keyring),
+      pool: first((l) => l.x.target?.pool),
+      image: first((l) => l.x.target?.image),
+      snapshot: first((l) => l.x.target?.snapshot),
+      monHosts: first((l) => l.x.target?.monHosts),
+      storage: first((l) => l.x.storage),
+      upid,
+      taskLog: parsedUpid ? taskLogPath(parsedUpid) : null,
+      vmid: first((l) => l.x.vmid),
+    };
+    const evidence: Evidence[] = lines
+      .map((l) => ({ source: l.record.source, line: l.record.line, time: l.record.time, text: redact(l.record.message) }))
+      .sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
+    const discriminating = candidates.length > 1 && (candidates[1]?.confidence ?? 0) >= top.confidence * 0.5;
+    const authVsCaps = discriminating && candidates.slice(0, 3).some((c) => c.cause === 'caps-insufficient')
+      && candidates.slice(0, 3).some((c) => ['client-mismatch', 'key-stale', 'keyring-missing'].includes(c.cause));
+    const commands = buildCommands(top.cause, candidates, values, authVsCaps);
+    const refs = [...new Set([...g.rules.flatMap((r) => r.refs), ...CAUSES[top.cause].refs])];
+    return {
+      id: `inc-${createHash('sha1').update(g.key).digest('hex').slice(0, 10)}`,
+      cause: top.cause,
+      confidence: top.confidence,
+      candidates,
+      rules: [...g.ruleIds],
+      explanation: explaining ? { ...explaining.explanation } : { symptom: '', cause: '', fix: '' },
+      discriminator: discriminating
+        ? authVsCaps
+          ? 'Run rbd ls, then rbd info, with the same identity: ls failing too means auth (client name, key, keyring); only info failing means caps.'
+          : `Tell ${candidates.slice(0, 2).map((c) => c.cause).join(' and ')} apart with the first command of each.`
+        : null,
+      node: g.node ?? parsedUpid?.node ?? null,
+      storage: values.storage,
+      pool: values.pool,
+      namespace: first((l) => l.x.target?.namespace),
+      image: values.image,
+      snapshot: values.snapshot,
+      clientId: values.clientId,
+      keyring: values.keyring,
+      conf: values.conf,
+      monHosts: values.monHosts,
+      errno: best?.x.errno ?? first((l) => l.x.errno),
+      phase: best?.x.phase ?? first((l) => l.x.phase),
+      operation: parsedUpid?.type ?? first((l) => l.x.operation),
+      vmid: values.vmid,
+      upid,
+      firstSeen: g.firstTime,
+      lastSeen: g.lastTime,
+      count: g.count,
+      evidence,
+      commands,
+      refs,
+    };
+  }
+}
+
+/** What a line is about, as grouping keys: node + image, node + VM. */
+function subjectsOf(line: Line): string[] {
+  const node = line.record.node ?? line.x.upid?.node ?? '';
+  const out: string[] = [];
+  const t = line.x.target;
+  if (t?.image) out.push(`${node}|img|${t.pool ?? ''}/${t.image}`);
+  if (line.x.vmid !== null) out.push(`${node}|vm|${line.x.vmid}`);
+  return out;
+}
+
+function buildCommands(cause: CauseId, candidates: readonly Candidate[], values: CommandValues, authVsCaps: boolean): SuggestedCommand[] {
+  const templates: CommandTemplate[] = [];
+  if (values.pool && values.image && cause !== 'mon-unreachable') templates.push(REPRODUCE);
+  if (authVsCaps) templates.push(DISCRIMINATOR);
+  templates.push(...COMMANDS_BY_CAUSE[cause]);
+  for (const runnerUp of candidates.slice(1, 3)) {
+    const firstCheck = COMMANDS_BY_CAUSE[runnerUp.cause].find((t) => !t.changesCluster);
+    if (firstCheck) templates.push(firstCheck);
+  }
+  if (cause !== 'unknown' && values.taskLog) templates.push(...COMMANDS_BY_CAUSE.unknown);
+  const seen = new Set<string>();
+  const out: SuggestedCommand[] = [];
+  for (const t of templates) {
+    const command = fillTemplate(t.template, values);
+    if (seen.has(command)) continue;
+    seen.add(command);
+    out.push({ purpose: fillTemplate(t.purpose, values), command, changesCluster: t.changesCluster });
+  }
+  return out;
+}
+
+function importance(i: Incident): number {
+  return (i.cause === 'unknown' ? 0 : 2) + (i.confidence >= 0.5 ? 1 : 0);
+}
+
+/** Most important first: a named cause, then confidence, then how often, then how recent. */
+export function compareIncidents(a: Incident, b: Incident): number {
+  return importance(b) - importance(a)
+    || b.confidence - a.confidence
+    || b.count - a.count
+    || (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '');
+}

@@ -1,0 +1,115 @@
+/** Reads PVE 9 `-blockdev {json}` arguments with the BlockdevJson grammar and finds the rbd node. */
+import { grammars } from './grammars.js';
+import type { RbdTarget } from '../types.js';
+
+/** A JSON value as the grammar builds it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+const semantics = grammars.blockdev.createSemantics();
+semantics.addOperation<JsonValue>('value', {
+  value(inner) { return inner['value']() as JsonValue; },
+  object(_open, members, _close) {
+    const out: { [key: string]: JsonValue } = {};
+    for (const member of members.asIteration().children) {
+      const [key, value] = member['member']() as [string, JsonValue];
+      out[key] = value;
+    }
+    return out;
+  },
+  array(_open, items, _close) {
+    return items.asIteration().children.map((item) => item['value']() as JsonValue);
+  },
+  string(_open, _chars, _close) { return JSON.parse(this.sourceString) as string; },
+  number(_minus, _int, _dot, _frac, _e, _sign, _exp) { return Number(this.sourceString); },
+  literal(_) { return JSON.parse(this.sourceString) as boolean | null; },
+});
+semantics.addOperation<[string, JsonValue]>('member', {
+  member(key, _colon, value) { return [key['value']() as string, value['value']() as JsonValue]; },
+});
+
+/** Parses one JSON text (the exact slice). */
+export function parseBlockdevJson(text: string): JsonValue | undefined {
+  const match = grammars.blockdev.match(text, 'value');
+  return match.succeeded() ? (semantics(match)['value']() as JsonValue) : undefined;
+}
+
+/** Index just past the '}' that closes the object opening at `start`, or -1. Strings are skipped. */
+function matchingBrace(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92 /* \ */) i += 1;
+      else if (ch === 34 /* " */) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 123 /* { */) depth += 1;
+    else if (ch === 125 /* } */) {
+      depth -= 1;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The innermost node whose driver is "rbd" (throttle → raw → rbd nesting), if any. */
+export function findRbdNode(value: JsonValue | undefined): { [key: string]: JsonValue } | null {
+  if (!isObject(value)) return null;
+  if (value['driver'] === 'rbd') return value;
+  const file = value['file'];
+  return isObject(file) ? findRbdNode(file) : null;
+}
+
+function str(v: JsonValue | undefined): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** The RbdTarget of an rbd blockdev node. `user` is the client id; blockdev has no keyring member. */
+export function targetFromBlockdev(node: { [key: string]: JsonValue }): RbdTarget {
+  const servers = node['server'];
+  const monHosts = Array.isArray(servers)
+    ? servers.filter(isObject).map((s) => {
+        const host = str(s['host']) ?? '';
+        const port = str(s['port']);
+        const shown = host.includes(':') ? `[${host}]` : host;
+        return port ? `${shown}:${port}` : shown;
+      })
+    : null;
+  const authList = node['auth-client-required'];
+  const auth = Array.isArray(authList) ? authList.filter((a): a is string => typeof a === 'string').join(',') : null;
+  const ns = str(node['namespace']);
+  return {
+    pool: str(node['pool']),
+    namespace: ns && ns.length > 0 ? ns : null,
+    image: str(node['image']),
+    snapshot: str(node['snapshot']),
+    conf: str(node['conf']),
+    clientId: str(node['user']),
+    keyring: null,
+    monHosts,
+    auth: auth && auth.length > 0 ? auth : null,
+  };
+}
+
+/** Finds `-blockdev {…}` arguments in a line and returns the rbd targets they describe. */
+export function findBlockdevTargets(line: string): RbdTarget[] {
+  const targets: RbdTarget[] = [];
+  let from = 0;
+  for (;;) {
+    const at = line.indexOf('-blockdev ', from);
+    if (at < 0) break;
+    const open = line.indexOf('{', at);
+    from = at + 10;
+    if (open < 0 || open > at + 12) continue; // allow one quote between "-blockdev " and "{"
+    const close = matchingBrace(line, open);
+    if (close < 0) continue;
+    const node = findRbdNode(parseBlockdevJson(line.slice(open, close)));
+    if (node) targets.push(targetFromBlockdev(node));
+    from = close;
+  }
+  return targets;
+}

@@ -1,0 +1,165 @@
+/** Turns one message into a plain Extraction: wrappers, shapes, errno, phase, target, task. */
+import type { Extraction, Phase, RbdTarget, Upid } from '../types.js';
+import { parsePayload, type Layer } from './payload.js';
+import { matchShapes, type ShapeHit } from './shapes.js';
+import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
+import { findBlockdevTargets } from './blockdev.js';
+import { parseUpid, upidVmid } from './upid.js';
+
+/** An Extraction plus what later stages need but the public type leaves out. */
+export interface DetailedExtraction extends Extraction {
+  readonly layers: readonly Layer[];
+  readonly body: string;
+  /** auth-bad-method: what the server allows / the client supports. */
+  readonly authMethods: { readonly allowed: string; readonly supported: string } | null;
+  /** QEMU/rbd process exit code when the line reports one. */
+  readonly exitCode: number | null;
+  /** True when an inline `key=` secret was in the line (it is never echoed). */
+  readonly hadInlineKey: boolean;
+}
+
+/** Phase implied by the rbd subcommand Proxmox was running (`rbd create 'x' error:`). */
+const PHASE_BY_RBD_OPERATION: Readonly<Record<string, Phase>> = {
+  create: 'create', clone: 'clone', rm: 'remove', rename: 'remove', resize: 'resize',
+  snap: 'snapshot', snapshot: 'snapshot', protect: 'snapshot', unprotect: 'snapshot',
+  config: 'open', feature: 'open', import: 'create', export: 'open',
+};
+
+const EMPTY_TARGET: RbdTarget = {
+  pool: null, namespace: null, image: null, snapshot: null, conf: null,
+  clientId: null, keyring: null, monHosts: null, auth: null,
+};
+
+function layerPhase(layers: readonly Layer[]): Phase | null {
+  for (const layer of layers) {
+    if (layer.kind === 'map-failed' || layer.kind === 'unmap-failed') return 'map';
+    if (layer.kind === 'cfs-lock') return 'lock';
+    if (layer.kind === 'rbd-mutating' && layer.detail) {
+      const op = layer.detail.split(/\s/)[0] ?? '';
+      const phase = PHASE_BY_RBD_OPERATION[op];
+      if (phase) return phase;
+    }
+  }
+  return null;
+}
+
+function operationOf(layers: readonly Layer[], upid: Upid | null): string | null {
+  const mutating = layers.find((l) => l.kind === 'rbd-mutating');
+  if (mutating?.detail) return `rbd ${mutating.detail.split(/\s/)[0] ?? ''}`.trim();
+  if (layers.some((l) => l.kind === 'map-failed')) return 'rbd map';
+  if (layers.some((l) => l.kind === 'unmap-failed')) return 'rbd unmap';
+  if (layers.some((l) => l.kind === 'rbd-query')) return 'rbd query';
+  if (upid) return upid.type;
+  if (layers.some((l) => l.kind === 'start-failed')) return 'qmstart';
+  return null;
+}
+
+/** Storage id from a per-storage keyring/conf path (`/etc/pve/priv/ceph/<id>.keyring`) or a lock id. */
+export function storageFromPath(path: string | null): string | null {
+  if (!path) return null;
+  const m = /\/etc\/pve\/priv\/ceph\/([^/]+)\.(?:keyring|conf|secret)$/.exec(path);
+  return m?.[1] ?? null;
+}
+
+function mergeTarget(base: RbdTarget, extra: Partial<RbdTarget>): RbdTarget {
+  const out: { -readonly [K in keyof RbdTarget]: RbdTarget[K] } = { ...base };
+  for (const key of Object.keys(extra) as (keyof RbdTarget)[]) {
+    if (out[key] === null && extra[key] !== undefined && extra[key] !== null) {
+      (out as Record<string, unknown>)[key] = extra[key];
+    }
+  }
+  return out;
+}
+
+function vmidFrom(target: RbdTarget, upid: Upid | null, layers: readonly Layer[], message: string): number | null {
+  if (upid) {
+    const v = upidVmid(upid);
+    if (v !== null) return v;
+  }
+  const fromImage = target.image ? /^(?:vm|base)-(\d+)-/.exec(target.image) : null;
+  if (fromImage?.[1]) return Number(fromImage[1]);
+  for (const layer of layers) {
+    if ((layer.kind === 'qmp-failed' || layer.kind === 'backup-failed') && layer.detail) {
+      return Number(layer.detail.split(' ')[0]);
+    }
+  }
+  const m = /\b(?:start VM|VM|-id) (\d{3,9})\b/.exec(message);
+  return m?.[1] ? Number(m[1]) : null;
+}
+
+function framingOf(layers: readonly Layer[], body: string): Extraction['framing'] {
+  const start = layers.find((l) => l.kind === 'task-start');
+  if (start) return 'task-start';
+  const end = layers.findIndex((l) => l.kind === 'task-end');
+  if (end >= 0) {
+    const rest = layers.slice(end + 1);
+    return rest.length === 0 && /^(?:OK|successful|WARNINGS: \d+)$/.test(body.trim()) ? 'task-end-ok' : 'task-end-error';
+  }
+  if (layers.some((l) => l.kind === 'task-error')) return 'task-error';
+  if (/^TASK OK$/.test(body.trim())) return 'task-ok';
+  return null;
+}
+
+/** Extracts everything the classifier needs from one message. Pure and deterministic. */
+export function extractMessage(message: string): DetailedExtraction {
+  const parsed = parsePayload(message);
+  const layers = parsed?.layers ?? [];
+  const body = (parsed?.body ?? message).trim();
+  let errno = parsed?.errno ?? null;
+
+  const hits: ShapeHit[] = matchShapes(body);
+  const command = layers.find((l) => l.kind === 'command-failed');
+  const shapes = hits.map((h) => h.shape.id);
+  let exitCode: number | null = null;
+  const exit = /^exit code (\d+)$/.exec(body) ?? /^QEMU exited with code (\d+)/.exec(body);
+  if (exit?.[1]) exitCode = Number(exit[1]);
+  // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b).
+  if (errno === null && exitCode !== null && layers.some((l) => l.kind === 'rbd-query' || l.kind === 'rbd-mutating')) {
+    errno = exitCode;
+  }
+  if (command && body === 'got timeout') {
+    shapes.unshift(command.detail && /\/kvm\b|qemu-system/.test(command.detail) ? 'pve.kvm-start-timeout' : 'pve.command-timeout');
+  }
+
+  const specs = findRbdSpecs(message);
+  const hadInlineKey = specs.some((s) => s.hadInlineKey);
+  let target = specs[0] ? targetFromSpec(specs[0]) : null;
+  const blockdev = findBlockdevTargets(message);
+  if (!target && blockdev[0]) target = blockdev[0];
+  const captured: { -readonly [K in keyof RbdTarget]?: RbdTarget[K] } = {};
+  for (const hit of hits) {
+    if (hit.fields.image && !captured.image) captured.image = hit.fields.image;
+    if (hit.fields.pool && !captured.pool) captured.pool = hit.fields.pool;
+    if (hit.fields.keyring && !captured.keyring) captured.keyring = hit.fields.keyring;
+    if (hit.fields.conf && !captured.conf) captured.conf = hit.fields.conf;
+    if (hit.fields.client && !captured.clientId) captured.clientId = hit.fields.client;
+  }
+  if (Object.keys(captured).length > 0) target = mergeTarget(target ?? EMPTY_TARGET, captured);
+
+  const upidLayer = layers.find((l) => l.kind === 'task-start' || l.kind === 'task-end');
+  const upid = upidLayer?.detail ? parseUpid(upidLayer.detail) : null;
+
+  const phase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? layerPhase(layers);
+  const bad = hits.find((h) => h.shape.id === 'ceph.auth-bad-method');
+  const badMatch = bad ? bad.shape.pattern.exec(body) : null;
+  const storageHit = hits.find((h) => h.fields.storage)?.fields.storage ?? null;
+  const lockLayer = layers.find((l) => l.kind === 'cfs-lock');
+  const lockStorage = lockLayer?.detail?.startsWith('storage-') ? lockLayer.detail.slice('storage-'.length) : null;
+
+  return {
+    shapes,
+    errno,
+    phase,
+    target,
+    upid,
+    vmid: vmidFrom(target ?? EMPTY_TARGET, upid, layers, message),
+    storage: storageHit ?? lockStorage ?? storageFromPath(target?.keyring ?? null) ?? storageFromPath(target?.conf ?? null),
+    operation: operationOf(layers, upid),
+    framing: framingOf(layers, body),
+    layers,
+    body,
+    authMethods: badMatch ? { allowed: (badMatch[1] ?? '').trim(), supported: (badMatch[2] ?? '').trim() } : null,
+    exitCode,
+    hadInlineKey,
+  };
+}

@@ -1,0 +1,113 @@
+/** Reads QEMU `rbd:` filenames (legacy -drive form) into an RbdTarget, with the RbdSpec grammar. */
+import { grammars } from './grammars.js';
+import type { RbdTarget } from '../types.js';
+
+/** Every option of the filename, unescaped. `key` (an inline secret) is kept out. */
+export interface RbdSpecParse {
+  readonly pool: string;
+  readonly namespace: string | null;
+  readonly image: string;
+  readonly snapshot: string | null;
+  readonly options: Readonly<Record<string, string>>;
+  /** True when the filename carried an inline `key=` secret (never echoed). */
+  readonly hadInlineKey: boolean;
+}
+
+const SECRET_OPTIONS = new Set(['key', 'key-secret', 'password-secret']);
+
+/** Removes QEMU's escaping backslashes (`\:` → `:`). */
+export function unescapeRbd(text: string): string {
+  return text.replace(/\\(.)/gs, '$1');
+}
+
+const semantics = grammars.rbdSpec.createSemantics();
+semantics.addOperation<RbdSpecParse>('parse', {
+  spec(_prefix, pool, _slash, location, optionIter) {
+    const loc = location['location']() as { namespace: string | null; image: string; snapshot: string | null };
+    const options: Record<string, string> = {};
+    let hadInlineKey = false;
+    for (const option of optionIter.children) {
+      const [key, value] = option['option']() as [string, string];
+      if (SECRET_OPTIONS.has(key)) hadInlineKey = true;
+      else options[key] = value;
+    }
+    return { pool: unescapeRbd(pool.sourceString), ...loc, options, hadInlineKey };
+  },
+});
+semantics.addOperation<{ namespace: string | null; image: string; snapshot: string | null }>('location', {
+  location_withSnapshot(ref, _at, snapshot) {
+    return { ...(ref['ref']() as { namespace: string | null; image: string }), snapshot: unescapeRbd(snapshot.sourceString) };
+  },
+  location_plain(ref) {
+    return { ...(ref['ref']() as { namespace: string | null; image: string }), snapshot: null };
+  },
+});
+semantics.addOperation<{ namespace: string | null; image: string }>('ref', {
+  imageRef_namespaced(ns, _slash, name) {
+    return { namespace: unescapeRbd(ns.sourceString), image: unescapeRbd(name.sourceString) };
+  },
+  imageRef_plain(name) {
+    return { namespace: null, image: unescapeRbd(name.sourceString) };
+  },
+});
+semantics.addOperation<[string, string]>('option', {
+  option(_colon, key, _eq, value) {
+    return [unescapeRbd(key.sourceString), unescapeRbd(value.sourceString)];
+  },
+});
+
+/** Parses one `rbd:` filename (the exact token, nothing around it). */
+export function parseRbdSpec(spec: string): RbdSpecParse | null {
+  const match = grammars.rbdSpec.match(spec, 'spec');
+  return match.succeeded() ? (semantics(match)['parse']() as RbdSpecParse) : null;
+}
+
+/** Splits a `mon_host` value (`a;b;[::1]:6789`, commas or spaces also accepted). */
+export function splitMonHosts(value: string): string[] {
+  return value.split(/[;,\s]+/).map((h) => h.trim()).filter((h) => h.length > 0);
+}
+
+/** The RbdTarget an `rbd:` filename describes. */
+export function targetFromSpec(spec: RbdSpecParse): RbdTarget {
+  const o = spec.options;
+  const mon = o['mon_host'] ?? o['mon host'];
+  return {
+    pool: spec.pool,
+    namespace: spec.namespace && spec.namespace.length > 0 ? spec.namespace : null,
+    image: spec.image,
+    snapshot: spec.snapshot,
+    conf: o['conf'] ?? null,
+    clientId: o['id'] ?? null,
+    keyring: o['keyring'] ?? null,
+    monHosts: mon !== undefined ? splitMonHosts(mon) : null,
+    auth: o['auth_supported'] ?? o['auth_client_required'] ?? null,
+  };
+}
+
+/** Where `rbd:` filenames end inside a log line: QemuOpts comma, quotes, whitespace. */
+const SPEC_END = /[\s,'"]/;
+
+/** Finds every `rbd:` filename in a line (not the `rbd: ` CLI prefix) and parses it. */
+export function findRbdSpecs(line: string): RbdSpecParse[] {
+  const found: RbdSpecParse[] = [];
+  let from = 0;
+  for (;;) {
+    const at = line.indexOf('rbd:', from);
+    if (at < 0) break;
+    from = at + 4;
+    const next = line.charAt(at + 4);
+    // "rbd: ..." is the rbd CLI prefix; "krbd:"/"librbd:" are other words.
+    if (next === '' || next === ' ' || (at > 0 && /[A-Za-z0-9_]/.test(line.charAt(at - 1)))) continue;
+    let end = at + 4;
+    while (end < line.length) {
+      const ch = line.charAt(end);
+      if (ch === '\\') { end += 2; continue; }
+      if (SPEC_END.test(ch)) break;
+      end += 1;
+    }
+    const parsed = parseRbdSpec(line.slice(at, Math.min(end, line.length)));
+    if (parsed) found.push(parsed);
+    from = end;
+  }
+  return found;
+}

@@ -1,0 +1,132 @@
+/**
+ * Message shapes: which known message the innermost text of a line is, the phase it
+ * belongs to, and which values it names. Data only; the catalog ids in comments refer
+ * to shared/reference/message-catalog.md. Order matters: the first shape that matches
+ * decides the phase, so specific shapes come before generic ones.
+ */
+import type { Phase } from '../types.js';
+
+/** Fields a shape can capture from its match. */
+export type ShapeField = 'image' | 'pool' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock';
+
+/** One known message. */
+export interface Shape {
+  readonly id: string;
+  /** Tested against the innermost text (wrappers and errno tail removed). */
+  readonly pattern: RegExp;
+  readonly phase: Phase | null;
+  /** Capture group index per field. */
+  readonly captures?: Partial<Record<ShapeField, number>>;
+  /** True for an error; false for context (e.g. a QEMU exit code). */
+  readonly failure: boolean;
+}
+
+export const SHAPES: readonly Shape[] = [
+  // Ceph client library (CL-xx), after the Ceph log prefix.
+  { id: 'ceph.keyring-not-found', pattern: /^auth: unable to find a keyring on (\S+)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
+  { id: 'ceph.keyring-load-failed', pattern: /^auth: (?:failed to load|error reading file:?|error parsing file) (\S+?):?(?:\s|$)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
+  { id: 'ceph.no-keyring-disabling-cephx', pattern: /no keyring found at (\S+?),? disabling cephx/, phase: 'connect', captures: { keyring: 1 }, failure: true },
+  { id: 'ceph.monclient-keyring-not-found', pattern: /^monclient(?:\([a-z]+\))?: keyring not found/, phase: 'connect', failure: true },
+  { id: 'ceph.no-keyring-disabled-cephx', pattern: /no keyring found; disabled cephx authentication/, phase: 'connect', failure: true },
+  { id: 'ceph.missing-keyring-cephx', pattern: /missing keyring, cannot use cephx/, phase: 'connect', failure: true },
+  { id: 'ceph.auth-bad-method', pattern: /handle_auth_bad_method server allowed_methods \[([\d, ]*)\] but i only support \[([\d, ]*)\]/, phase: 'connect', failure: true },
+  { id: 'ceph.auth-timeout', pattern: /authenticate timed out after (\d+)/, phase: 'connect', failure: true },
+  { id: 'ceph.cannot-identify-monitors', pattern: /cannot identify monitors to contact/, phase: 'config', failure: true },
+  { id: 'ceph.failed-to-get-config', pattern: /get_monmap_and_config failed to get config/, phase: 'connect', failure: true },
+  { id: 'ceph.dns-srv', pattern: /unable to get monitor info from DNS SRV|failed for service _ceph-mon|no monitors specified to connect/, phase: 'config', failure: true },
+  { id: 'ceph.conf-parse-error', pattern: /^(?:can't open|parse_file: cannot open) (\S+?):|^Errors while parsing config file/, phase: 'config', captures: { conf: 1 }, failure: true },
+  { id: 'ceph.librados-auth-error', pattern: /^librados: (?:client\.)?(\S+) authentication error/, phase: 'connect', captures: { client: 1 }, failure: true },
+  { id: 'ceph.librados-init-error', pattern: /^librados: (?:client\.)?(\S+) initialization error/, phase: 'connect', captures: { client: 1 }, failure: true },
+  { id: 'ceph.osdmap-timeout', pattern: /timed out waiting for first osdmap/, phase: 'connect', failure: true },
+  { id: 'ceph.cephx-key-not-found', pattern: /^cephx client: (?:key not found|could not verify service_ticket)/, phase: 'connect', failure: true },
+  { id: 'ceph.cli-connect-error', pattern: /\(error connecting to the cluster\)|error calling conf_read_file/, phase: 'connect', failure: true },
+  { id: 'radosperl.connect-failed', pattern: /^rados_connect failed/, phase: 'connect', failure: true },
+  { id: 'radosperl.conf-read-failed', pattern: /^rados_conf_read_file failed/, phase: 'config', failure: true },
+  { id: 'radosperl.config-missing', pattern: /^Supplied ceph config doesn't exist, (\S+)/, phase: 'config', captures: { conf: 1 }, failure: true },
+  // librbd (LR-xx)
+  { id: 'librbd.open-failed', pattern: /^librbd::image::OpenRequest: .*failed to (?:stat v2 image header|stat image header|retrieve image id|retrieve name|retrieve initial metadata|read striping metadata|read data pool|refresh image)/, phase: 'open', failure: true },
+  { id: 'librbd.watch-failed', pattern: /^librbd::ImageWatcher: .*image watch failed/, phase: 'lock', failure: true },
+  { id: 'librbd.break-lock-failed', pattern: /^librbd::managed_lock::BreakRequest: .*(?:failed to (?:blocklist|blacklist) lock owner|failed to break lock|failed to retrieve (?:watchers|lockers)|attempting to self-(?:blocklist|blacklist))/, phase: 'lock', failure: true },
+  { id: 'librbd.exclusive-lock', pattern: /cannot obtain exclusive lock|exclusive lock is owned by|lock owner is still alive|failed to acquire exclusive lock/, phase: 'lock', failure: true },
+  { id: 'librbd.pool-not-rbd', pattern: /pool does not support RBD images|pool missing required overwrite support/, phase: 'create', failure: true },
+  { id: 'librbd.list-failed', pattern: /list_images: error listing (?:v1 )?images/, phase: 'list', failure: true },
+  { id: 'librbd.error', pattern: /^librbd(?:::[\w:]+)?: (?:0x[0-9a-f]+ )?.*(?:failed|error)/, phase: null, failure: true },
+  // QEMU block/rbd.c (QE-xx)
+  { id: 'qemu.error-connecting', pattern: /^error connecting\b/, phase: 'connect', failure: true },
+  { id: 'qemu.error-opening-pool', pattern: /^error opening pool (\S+)/, phase: 'open', captures: { pool: 1 }, failure: true },
+  { id: 'qemu.error-reading-header', pattern: /^error reading header from (\S+)/, phase: 'open', captures: { image: 1 }, failure: true },
+  { id: 'qemu.error-reading-conf', pattern: /^error reading (?:conf|config) file(?: (\S+))?/, phase: 'config', captures: { conf: 1 }, failure: true },
+  { id: 'qemu.error-initializing', pattern: /^error initializing\b/, phase: 'config', failure: true },
+  { id: 'qemu.invalid-conf-option', pattern: /^invalid conf option (\S+)|^conf option (\S+) has no value|^error setting config options/, phase: 'config', failure: true },
+  { id: 'qemu.namespace-missing', pattern: /^namespace '([^']+)' does not exist|^error checking namespace/, phase: 'open', failure: true },
+  { id: 'qemu.error-getting-image-info', pattern: /^error getting image info from (\S+)/, phase: 'open', captures: { image: 1 }, failure: true },
+  { id: 'qemu.bad-filename', pattern: /^File name must start with 'rbd:'|^Pool name is required/, phase: 'config', failure: true },
+  { id: 'qemu.unexpected-parameter', pattern: /^Parameter '([^']+)' is unexpected/, phase: 'config', failure: true },
+  { id: 'qemu.rbd-create-error', pattern: /^error rbd create/, phase: 'create', failure: true },
+  { id: 'qemu.snapshot-error', pattern: /^failed to create snap|^Failed to remove the snapshot/, phase: 'snapshot', failure: true },
+  { id: 'qemu.request-failed', pattern: /^rbd request failed/, phase: null, failure: true },
+  // "error opening 'rbd:…'" as PVE shows it (article: Task 10): no phase of its own.
+  { id: 'pve.error-opening', pattern: /^(?:RBD: )?error opening '?(rbd:[^'\s]*)'?/i, phase: null, failure: true },
+  { id: 'qemu.exited', pattern: /^QEMU exited with code (\d+)/, phase: null, failure: false },
+  // rbd CLI (RB-xx)
+  { id: 'rbd.couldnt-connect', pattern: /^rbd: couldn't connect to the cluster/, phase: 'connect', failure: true },
+  { id: 'rbd.error-opening-pool', pattern: /^rbd: error opening (?:default )?pool '?([^'\s:]+)'?/, phase: 'open', captures: { pool: 1 }, failure: true },
+  { id: 'rbd.default-pool-hint', pattern: /^Ensure that the default pool has been created/, phase: 'open', failure: true },
+  { id: 'rbd.namespace-missing', pattern: /^rbd: (?:error asserting namespace|namespace '([^']+)' does not exist|namespace not found)/, phase: 'open', failure: true },
+  { id: 'rbd.error-opening-image', pattern: /^rbd: error opening image (?:with id )?([^\s:]+)/, phase: 'open', captures: { image: 1 }, failure: true },
+  { id: 'rbd.snap-context', pattern: /^error setting snapshot context/, phase: 'open', failure: true },
+  { id: 'rbd.listing-failed', pattern: /^rbd: listing images failed/, phase: 'list', failure: true },
+  { id: 'rbd.create-error', pattern: /^rbd: create error/, phase: 'create', failure: true },
+  { id: 'rbd.watchers', pattern: /image still has watchers/, phase: 'lock', failure: true },
+  { id: 'rbd.has-snapshots', pattern: /image has snapshots - these must be deleted/, phase: 'remove', failure: true },
+  { id: 'rbd.delete-error', pattern: /^rbd: delete error/, phase: 'remove', failure: true },
+  { id: 'rbd.snap-failed', pattern: /^rbd: failed to create snapshot|^rbd: snap(?:shot)? (?:create|remove|rollback|protect|unprotect) error/, phase: 'snapshot', failure: true },
+  { id: 'rbd.map-failed', pattern: /^rbd: map failed/, phase: 'map', failure: true },
+  { id: 'rbd.sysfs-write-failed', pattern: /^rbd: sysfs write failed/, phase: 'map', failure: true },
+  { id: 'rbd.feature-mismatch', pattern: /RBD image feature set mismatch/, phase: 'map', failure: true },
+  { id: 'rbd.unmap-failed', pattern: /^rbd: (?:unmap failed|sysfs write failed|udev wait failed)/, phase: 'map', failure: true },
+  // Linux kernel (KR-xx)
+  { id: 'kernel.auth-error', pattern: /^libceph: auth method '(\w+)'/, phase: 'connect', failure: true },
+  { id: 'kernel.auth-init-error', pattern: /^libceph: error -?\d+ on auth protocol|^libceph: failed to decode auth msg/, phase: 'connect', failure: true },
+  { id: 'kernel.no-secret', pattern: /^libceph: no secret set/, phase: 'connect', failure: true },
+  { id: 'kernel.unsupported-features', pattern: /^rbd: image (\S+): image uses unsupported features/, phase: 'map', captures: { image: 1 }, failure: true },
+  { id: 'kernel.protocol-mismatch', pattern: /^libceph: mon\d+ \S+ (?:feature set mismatch|missing required protocol features)/, phase: 'map', failure: true },
+  { id: 'kernel.mon-unreachable', pattern: /^libceph: mon\d+ \S+ (?:connect error|socket error on|socket closed \(con state (?:CONNECTING|V1_BANNER|V2_BANNER)\))/, phase: 'connect', failure: true },
+  // Proxmox (PS-xx, PC-xx, PCL-xx, GC-xx)
+  { id: 'pve.not-proper-keyring', pattern: /^Not a proper rbd authentication file: (\S+)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
+  { id: 'pve.admin-keyring-missing', pattern: /^(\S+) not found, authentication is disabled/, phase: 'connect', captures: { keyring: 1 }, failure: true },
+  { id: 'pve.ignoring-custom-conf', pattern: /^ignoring custom ceph config for storage '([^']+)'/, phase: 'config', captures: { storage: 1 }, failure: true },
+  { id: 'pve.fsid-invalid', pattern: /^cluster fsid has invalid format/, phase: 'config', failure: true },
+  { id: 'pve.pveceph-not-ready', pattern: /^pveceph configuration not (?:initialized|enabled)|is not a symlink to \/etc\/pve\/ceph\.conf|^ceph not fully configured/, phase: 'config', failure: true },
+  { id: 'pve.usage-stats', pattern: /^could not get usage stats for pool '([^']+)'/, phase: 'open', captures: { pool: 1 }, failure: true },
+  { id: 'pve.cfs-lock-timeout', pattern: /^got lock request timeout/, phase: 'lock', failure: true },
+  { id: 'pve.locked-command-timeout', pattern: /^'([^']+)'-locked command timed out - aborting/, phase: 'lock', captures: { lock: 1 }, failure: true },
+  { id: 'pve.lock-file-timeout', pattern: /^can't lock file '([^']+)' - got timeout/, phase: 'lock', captures: { lock: 1 }, failure: true },
+  { id: 'pve.vm-locked', pattern: /^VM is locked \((\w+)\)/, phase: 'lock', captures: { lock: 1 }, failure: true },
+  { id: 'pve.krbd-device-missing', pattern: /^stat for '(\/dev\/rbd[^']*)' failed/, phase: 'map', failure: true },
+  { id: 'pve.got-timeout', pattern: /^got timeout$/, phase: 'connect', failure: true },
+  { id: 'pve.exit-code', pattern: /^exit code (\d+)$/, phase: null, failure: false },
+];
+
+/** A shape that matched, with the values it captured. */
+export interface ShapeHit {
+  readonly shape: Shape;
+  readonly fields: Partial<Record<ShapeField, string>>;
+}
+
+/** Every shape that matches `text`, in table order. */
+export function matchShapes(text: string): ShapeHit[] {
+  const hits: ShapeHit[] = [];
+  for (const shape of SHAPES) {
+    const m = shape.pattern.exec(text);
+    if (!m) continue;
+    const fields: Partial<Record<ShapeField, string>> = {};
+    for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number][]) {
+      const value = m[index];
+      // Ceph prints keyring search lists comma-separated; the first entry is the configured one.
+      if (value) fields[field] = (field === 'keyring' ? value.split(',')[0] ?? value : value).replace(/[,.:]$/, '');
+    }
+    hits.push({ shape, fields });
+  }
+  return hits;
+}

@@ -1,0 +1,43 @@
+/**
+ * rbd-explain — public API. Everything the CLI does is importable from here.
+ *
+ *   import { analyzeFiles, formatText } from 'rbd-explain';
+ *   const result = await analyzeFiles(['/var/log/syslog']);
+ */
+export { analyze, analyzeFiles, analyzeText, analyzeStream, inputSpecs, records } from './analyze.js';
+export type { AnalyzeInput, AnalyzeOptions, AnalysisEvent } from './analyze.js';
+export { CAUSES, CAUSE_IDS, isCauseId } from './causes.js';
+export type { CauseId, CauseInfo } from './causes.js';
+export type * from './types.js';
+
+export { parseLine } from './parse-line.js';
+export type { ParsedLine } from './parse-line.js';
+export { extractMessage } from './extract/extract.js';
+export type { DetailedExtraction } from './extract/extract.js';
+export { parsePayload } from './extract/payload.js';
+export type { Layer, LayerKind, PayloadParse } from './extract/payload.js';
+export { parseRbdSpec, findRbdSpecs, targetFromSpec } from './extract/rbd-spec.js';
+export type { RbdSpecParse } from './extract/rbd-spec.js';
+export { findBlockdevTargets, parseBlockdevJson } from './extract/blockdev.js';
+export { parseUpid, findUpid, taskLogPath } from './extract/upid.js';
+export { SHAPES, matchShapes } from './extract/shapes.js';
+export type { Shape, ShapeHit } from './extract/shapes.js';
+export { NEEDLES, LOOK_ALIKES, lookAlike } from './extract/prefilter.js';
+export { ERRNO_TEXTS, errnoFromText } from './extract/errno.js';
+
+export { RULES } from './classify/rules.js';
+export type { Rule, RuleCondition } from './classify/rule-types.js';
+export { classify, matchRules, rankCauses } from './classify/engine.js';
+export { COMMANDS_BY_CAUSE, fillTemplate } from './classify/commands.js';
+export type { CommandTemplate, CommandValues } from './classify/commands.js';
+
+export { Correlator, compareIncidents } from './correlate/correlator.js';
+export type { CorrelateOptions } from './correlate/correlator.js';
+
+export { formatText, formatIncident } from './report/text.js';
+export type { TextOptions } from './report/text.js';
+export { formatJson, formatNdjsonIncident } from './report/json.js';
+export { redact } from './report/redact.js';
+export { parseJournalPrefix } from './records/journal-prefix.js';
+export type { JournalPrefixParse } from './records/journal-prefix.js';
+export { detectFormat } from './sources/detect-format.js';

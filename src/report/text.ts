@@ -1,0 +1,84 @@
+/** The human report: incidents grouped, most important first, with what to run. */
+import { CAUSES } from '../causes.js';
+import type { AnalysisResult, Incident } from '../types.js';
+import { ERRNO_TEXTS } from '../extract/errno.js';
+import { styler, type StyleName } from './style.js';
+
+/** Options for the text report. */
+export interface TextOptions {
+  readonly color?: boolean;
+  /** Evidence lines shown per incident. Default 6. */
+  readonly evidenceLines?: number;
+  /** Width to cut long evidence lines at. Default 160. */
+  readonly width?: number;
+}
+
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+function pct(n: number): string {
+  return `${Math.round(n * 100)}%`;
+}
+
+/** One incident as a block of text. */
+export function formatIncident(incident: Incident, index: number, options: TextOptions = {}): string {
+  const s = styler(options.color ?? false);
+  const width = options.width ?? 160;
+  const causeColor: StyleName = incident.cause === 'unknown' ? 'yellow' : 'red';
+  const where = [
+    incident.node,
+    incident.storage ? `storage ${incident.storage}` : null,
+    incident.pool && incident.image ? `${incident.pool}/${incident.namespace ? `${incident.namespace}/` : ''}${incident.image}${incident.snapshot ? `@${incident.snapshot}` : ''}` : incident.pool,
+    incident.vmid !== null ? `VM ${incident.vmid}` : null,
+    incident.operation,
+  ].filter((v): v is string => v !== null && v.length > 0);
+  const out: string[] = [];
+  out.push(`${s('bold', `${index}.`)} ${s(causeColor, s('bold', incident.cause))} ${s('dim', `(${pct(incident.confidence)})`)}  ${CAUSES[incident.cause].title}`);
+  if (where.length > 0) out.push(`   ${where.join(' · ')}`);
+  const when = incident.firstSeen === incident.lastSeen || !incident.lastSeen
+    ? incident.firstSeen ?? 'time unknown'
+    : `${incident.firstSeen ?? '?'} → ${incident.lastSeen}`;
+  const errno = incident.errno !== null ? `errno ${incident.errno}${ERRNO_TEXTS[incident.errno] ? ` (${ERRNO_TEXTS[incident.errno]})` : ''}` : 'no errno';
+  out.push(`   ${s('dim', 'seen')}   ${incident.count}× ${when} · ${errno} · phase ${incident.phase ?? 'unknown'}`);
+  const identity = [
+    incident.conf ? `conf ${incident.conf}` : null,
+    incident.clientId ? `client.${incident.clientId}` : null,
+    incident.keyring ? `keyring ${incident.keyring}` : null,
+    incident.monHosts ? `mon ${incident.monHosts.join(',')}` : null,
+  ].filter((v): v is string => v !== null);
+  if (identity.length > 0) out.push(`   ${s('dim', 'as')}     ${identity.join(' · ')}`);
+  out.push(`   ${s('dim', 'what')}   ${incident.explanation.symptom}`);
+  out.push(`   ${s('dim', 'why')}    ${incident.explanation.cause}`);
+  out.push(`   ${s('dim', 'fix')}    ${incident.explanation.fix}`);
+  if (incident.candidates.length > 1) {
+    out.push(`   ${s('dim', 'or')}     ${incident.candidates.slice(1).map((c) => `${c.cause} ${pct(c.confidence)}`).join(', ')}`);
+  }
+  if (incident.discriminator) out.push(`   ${s('dim', 'split')}  ${incident.discriminator}`);
+  out.push(`   ${s('dim', 'evidence')}`);
+  const shown = incident.evidence.slice(0, options.evidenceLines ?? 6);
+  for (const e of shown) out.push(`     ${s('cyan', `${e.source}:${e.line}`)}  ${cut(e.text, width)}`);
+  if (incident.evidence.length > shown.length) out.push(s('dim', `     … ${incident.evidence.length - shown.length} more (see --format json)`));
+  out.push(`   ${s('dim', 'run')}`);
+  for (const c of incident.commands) {
+    out.push(`     ${s('dim', `# ${c.purpose}${c.changesCluster ? ' — CHANGES THE CLUSTER/NODE, review before running' : ''}`)}`);
+    out.push(`     ${c.changesCluster ? s('magenta', '!') : s('green', '$')} ${c.command}`);
+  }
+  if (incident.refs.length > 0) out.push(`   ${s('dim', 'refs')}   ${incident.refs.join(', ')}`);
+  return out.join('\n');
+}
+
+/** The whole report. */
+export function formatText(result: AnalysisResult, options: TextOptions = {}): string {
+  const s = styler(options.color ?? false);
+  const lines = result.inputs.reduce((n, i) => n + i.lines, 0);
+  const parts: string[] = [];
+  const noun = result.incidents.length === 1 ? 'incident' : 'incidents';
+  parts.push(s('bold', `rbd-explain: ${result.incidents.length} ${noun} in ${result.inputs.length} input(s), ${lines} lines read`));
+  if (result.incidents.length === 0) parts.push('No RBD failure found.');
+  result.incidents.forEach((incident, i) => parts.push(formatIncident(incident, i + 1, options)));
+  // Details of these go to stderr, one line each; the report only says they exist.
+  if (result.errors.length > 0) parts.push(s('red', `${result.errors.length} input problem(s): some input was not read whole (see stderr or --format json)`));
+  if (result.warnings.length > 0) parts.push(s('yellow', `${result.warnings.length} warning(s) (see stderr or --format json)`));
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,123 @@
+/**
+ * Splits Buffer chunks into numbered lines with bounded memory. With the prefilter on,
+ * only lines that contain a needle are decoded; the others are only counted.
+ */
+import { candidateLineStarts } from '../extract/prefilter.js';
+
+/** Longest line kept; the rest of a longer line is counted and dropped (a warning says so). */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/** Which lines to decode: all, needle lines, or needle lines plus journal-JSON special cases. */
+export type Prefilter = 'off' | 'text' | 'json';
+
+/** A decoded line and its 1-based number in the input. */
+export interface NumberedLine {
+  readonly text: string;
+  readonly line: number;
+}
+
+/** Counters the reader fills in while it goes. */
+export interface ScanStats {
+  lines: number;
+  truncatedLines: number;
+  nulBytes: number;
+  invalidUtf8Lines: number;
+}
+
+export function newScanStats(): ScanStats {
+  return { lines: 0, truncatedLines: 0, nulBytes: 0, invalidUtf8Lines: 0 };
+}
+
+function decode(buf: Buffer, start: number, end: number, stats: ScanStats): string {
+  let stop = end;
+  if (stop > start && buf[stop - 1] === 13) stop -= 1; // CRLF
+  let text = buf.toString('utf8', start, stop);
+  if (text.includes('\u0000')) {
+    const before = text.length;
+    text = text.replace(/\u0000/g, '');
+    stats.nulBytes += before - text.length;
+  }
+  if (text.includes('\uFFFD') && !buf.subarray(start, stop).includes(Buffer.from('\uFFFD'))) stats.invalidUtf8Lines += 1;
+  return text;
+}
+
+function countNewlines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  let at = buf.indexOf(10, from);
+  while (at !== -1 && at < to) { n += 1; at = buf.indexOf(10, at + 1); }
+  return n;
+}
+
+/** Splits one region [0, end) that ends on a line boundary. */
+function splitRegion(buf: Buffer, end: number, firstLine: number, prefilter: Prefilter, stats: ScanStats): NumberedLine[] {
+  const out: NumberedLine[] = [];
+  if (prefilter !== 'off') {
+    let pos = 0;
+    let line = firstLine;
+    for (const start of candidateLineStarts(buf, end, prefilter === 'json')) {
+      line += countNewlines(buf, pos, start);
+      const nl = buf.indexOf(10, start);
+      const stop = nl === -1 || nl >= end ? end : nl;
+      out.push({ text: decode(buf, start, stop, stats), line });
+      pos = start;
+    }
+    stats.lines += countNewlines(buf, 0, end);
+    return out;
+  }
+  let start = 0;
+  let line = firstLine;
+  while (start < end) {
+    const nl = buf.indexOf(10, start);
+    const stop = nl === -1 || nl >= end ? end : nl;
+    out.push({ text: decode(buf, start, stop, stats), line });
+    line += 1;
+    start = stop + 1;
+  }
+  stats.lines += out.length;
+  return out;
+}
+
+/**
+ * Yields batches of numbered lines. A final line without a newline is included.
+ * Lines longer than MAX_LINE_BYTES are cut (counted in `stats.truncatedLines`).
+ */
+export async function* splitLines(chunks: AsyncIterable<Buffer>, prefilter: Prefilter, stats: ScanStats): AsyncGenerator<NumberedLine[]> {
+  let carry: Buffer | null = null;
+  let skipping = false; // inside an over-long line: drop bytes until its newline
+  for await (const chunk of chunks) {
+    let buf: Buffer = chunk;
+    if (skipping) {
+      const nl = buf.indexOf(10);
+      if (nl === -1) continue;
+      const longLine = carry ?? Buffer.alloc(0);
+      carry = null;
+      skipping = false;
+      stats.truncatedLines += 1;
+      const batch = splitRegion(Buffer.concat([longLine, Buffer.from('\n')]), longLine.length + 1, stats.lines + 1, prefilter, stats);
+      if (batch.length > 0) yield batch;
+      buf = buf.subarray(nl + 1);
+    }
+    if (carry) buf = Buffer.concat([carry, buf]);
+    carry = null;
+    const lastNl = buf.lastIndexOf(10);
+    if (lastNl === -1) {
+      if (buf.length > MAX_LINE_BYTES) { carry = Buffer.from(buf.subarray(0, MAX_LINE_BYTES)); skipping = true; }
+      else carry = Buffer.from(buf);
+      continue;
+    }
+    const end = lastNl + 1;
+    const batch = splitRegion(buf, end, stats.lines + 1, prefilter, stats);
+    if (batch.length > 0) yield batch;
+    if (end < buf.length) {
+      const tail = buf.subarray(end);
+      if (tail.length > MAX_LINE_BYTES) { carry = Buffer.from(tail.subarray(0, MAX_LINE_BYTES)); skipping = true; }
+      else carry = Buffer.from(tail);
+    }
+  }
+  if (carry && carry.length > 0) {
+    if (skipping) stats.truncatedLines += 1;
+    const withNl = Buffer.concat([carry, Buffer.from('\n')]);
+    const batch = splitRegion(withNl, withNl.length, stats.lines + 1, prefilter, stats);
+    if (batch.length > 0) yield batch;
+  }
+}

@@ -1,10 +1,14 @@
 /**
  * Reads a ceph/rbd command's result into a step outcome. Connect-phase failures are recognised
  * first, because after a failed connect `rbd ls` still prints a `(13)` that is not about caps.
+ * The python `ceph` CLI logs a default-path keyring search before it applies `--keyring`, so
+ * a cephx refusal outranks "unable to find a keyring" lines.
  */
 import { redactSecrets } from '../doctor/redact.js';
 import type { CommandResult, StepOutcome } from './types.js';
 
+/** cephx offered and refused: a key was loaded, so earlier "no keyring found" lines are only the default search. */
+const CEPHX_REFUSED = /handle_auth_bad_method server allowed_methods \[[^\]]*\] but i only support \[[^\]]*2[^\]]*\]/i;
 const KEYRING_MISSING = /unable to find a keyring|no keyring found|failed to load .*keyring|keyring not found|missing keyring|handle_auth_bad_method server allowed_methods \[[^\]]*\] but i only support \[1\]/i;
 const UNREACHABLE = /\((110|111|113)\)|errno (110|111|113)|timed out|connection refused|no route to host/i;
 const NO_MONITORS = /cannot identify monitors|failed to identify monitor|no monitors? (specified|found)|unable to get monitor info/i;
@@ -34,6 +38,7 @@ export function classifyResult(result: CommandResult): StepOutcome {
   if (result.timedOut) return 'unreachable';
   if (result.exitCode === 0) return 'ok';
   const text = `${result.stderr}\n${result.stdout}`;
+  if (CEPHX_REFUSED.test(text)) return 'auth-rejected';
   if (KEYRING_MISSING.test(text)) return 'keyring-missing';
   if (NO_MONITORS.test(text)) return 'no-monitors';
   const connectFailed = CONNECT_FAILED.test(text);

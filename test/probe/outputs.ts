@@ -1,6 +1,7 @@
-// Tool outputs the probe tests replay. HAND-WRITTEN (not recorded from a cluster): they follow the
-// message shapes of message-catalog.md §4.10/§4.11 and causes.md "Seen on a real cluster".
-// Replace them with recordings from fixtures/real/ once that directory exists.
+// Tool outputs the probe tests replay. Most are HAND-WRITTEN (not recorded from a cluster): they follow
+// the message shapes of message-catalog.md §4.10/§4.11 and causes.md "Seen on a real cluster". Those
+// named `recorded…` were captured on the test/ceph harness. Replace the rest with recordings from
+// fixtures/real/ once that directory exists.
 import type { CommandResult } from '../../src/probe/index.js';
 
 const FSID = '5b0e2f7a-3c1d-4e8b-9a62-7d4c1f0e8a13';
@@ -31,6 +32,12 @@ export const out = {
   infoDenied: fail(1, `${TS} librbd::image::OpenRequest: failed to retrieve image id: (1) Operation not permitted\nrbd: error opening image vm-101-disk-0: (1) Operation not permitted\n`),
   infoNotFound: fail(2, 'rbd: error opening image vm-109-disk-0: (2) No such file or directory\n'),
   poolNotFound: fail(2, "rbd: error opening pool 'vmdta': (2) No such file or directory\n"),
+  /** RECORDED on the test/ceph harness (Ceph 16.2): `ceph --id full --keyring <[client.admin] keyring> fsid`. */
+  recordedCephWrongSection: fail(13, '2026-11-24T04:17:33.168+0000 7f19217ff6c0 -1 auth: unable to find a keyring on /etc/ceph/ceph.client.full.keyring,/etc/ceph/ceph.keyring,/etc/ceph/keyring,/etc/ceph/keyring.bin,: (2) No such file or directory\n\n2026-11-24T04:17:33.168+0000 7f19217ff6c0 -1 AuthRegistry(0x7f191c05b630) no keyring found at /etc/ceph/ceph.client.full.keyring,/etc/ceph/ceph.keyring,/etc/ceph/keyring,/etc/ceph/keyring.bin,, disabling cephx\n\n2026-11-24T04:17:33.172+0000 7f191a7fc6c0 -1 monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [2]\n\n[errno 13] RADOS permission denied (error connecting to the cluster)\n'),
+  /** RECORDED on the test/ceph harness (Ceph 16.2): `rbd --id full --keyring <[client.admin] keyring> ls vmdata`. */
+  recordedRbdWrongSection: fail(13, '2026-11-24T04:17:33.196+0000 7f08e2f756c0 -1 monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [2]\n\nrbd: couldn\'t connect to the cluster!\nrbd: listing images failed: (13) Permission denied\n'),
+  /** RECORDED shape (Ceph 16.2) of a malformed key: Ceph echoes the key value in its own error line. Key replaced by a made-up one. */
+  recordedMalformedKey: fail(5, '2026-11-24T04:17:17.116+0000 7fcef28a0380 -1 auth: error parsing file /tmp/admin-only.keyring: error setting modifier for [client.admin] type=key val=AQBhZG1pbmFkbWluYWRtaW5hZG1pbmFkbWluYQ==: Malformed input\n\n2026-11-24T04:17:17.116+0000 7fcef28a0380 -1 auth: failed to load /tmp/admin-only.keyring: (5) Input/output error\n\n2026-11-24T04:17:17.116+0000 7fcef28a0380 -1 monclient: keyring not found\n\nrbd: couldn\'t connect to the cluster!\nrbd: listing images failed: (5) Input/output error\n'),
   notInstalled: { exitCode: null, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT' } as CommandResult,
   /** A tool echoing a key it should not: the probe must never pass it on. */
   leaky: fail(1, 'key = AQBwdmUtY3VycmVudHB2ZS1jdXJyZW50cHZlLQ==\nrbd: error opening image vm-101-disk-0: (1) Operation not permitted\n'),

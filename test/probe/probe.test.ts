@@ -112,6 +112,19 @@ test('auth rejected with the right section: key-stale (best guess); the (13) of 
   assert.is(r.steps.find((s) => s.name === 'rbd-ls')?.outcome, 'auth-rejected');
 });
 
+test('recorded: wrong section with the ceph CLI\'s default-keyring noise is an auth refusal, not a missing keyring', async () => {
+  const r = await probe({ fsid: out.recordedCephWrongSection, ls: out.recordedRbdWrongSection }, { keyringView: () => ({ exists: true, hasClientSection: false }) });
+  assert.equal(r.steps.map((s) => s.outcome), ['auth-rejected', 'skipped', 'auth-rejected', 'skipped', 'skipped']);
+  assert.is(r.verdict.cause, 'client-mismatch');
+});
+
+test('recorded: a malformed key is keyring-missing, and the key Ceph echoes is never passed on', async () => {
+  const r = await probe({ fsid: out.recordedMalformedKey, ls: out.recordedMalformedKey });
+  assert.is(r.verdict.cause, 'keyring-missing');
+  const key = 'AQBhZG1pbmFkbWluYWRtaW5hZG1pbmFkbWluYQ==';
+  for (const text of [formatProbeText(r), probeToNdjson(r), JSON.stringify(r)]) assert.not.ok(text.includes(key));
+});
+
 test('info ENOENT while ls works: image-not-found', async () => {
   const r = await probe({ ...healthy, info: out.infoNotFound, snap: out.infoNotFound });
   assert.is(r.verdict.cause, 'image-not-found');

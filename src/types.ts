@@ -133,6 +133,10 @@ export interface Incident {
   /** How to tell the candidates apart, when there are several. */
   readonly discriminator: string | null;
   readonly node: string | null;
+  /** node-drift: nodes where the storage fails (empty for other causes). */
+  readonly badNodes: readonly string[];
+  /** node-drift: nodes where the same storage works in the same period. */
+  readonly goodNodes: readonly string[];
   readonly storage: string | null;
   readonly pool: string | null;
   readonly namespace: string | null;
@@ -150,6 +154,8 @@ export interface Incident {
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
   readonly count: number;
+  /** Failures per hour: `{hour: '2025-12-26T10', count}` (UTC hours), oldest first. */
+  readonly timeline: readonly { readonly hour: string; readonly count: number }[];
   readonly evidence: readonly Evidence[];
   readonly commands: readonly SuggestedCommand[];
   readonly refs: readonly string[];

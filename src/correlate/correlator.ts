@@ -12,6 +12,7 @@ import { isFailure, matchRules, rankCauses } from '../classify/engine.js';
 import type { Rule } from '../classify/rule-types.js';
 import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';
 import { redact } from '../report/redact.js';
+import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
 
 /** Options for grouping. */
 export interface CorrelateOptions {
@@ -42,7 +43,11 @@ interface Group {
   readonly ruleIds: Set<string>;
   readonly rules: Rule[];
   hasTaskFailure: boolean;
+  /** Failures per UTC hour (`2025-12-26T10`). */
+  readonly hours: Map<string, number>;
 }
+
+const MAX_SUCCESSES = 10_000;
 
 const MAX_PENDING_CONTEXT = 256;
 
@@ -62,6 +67,10 @@ export class Correlator {
   private readonly recentContext = new Map<string, Line[]>();
   /** Groups by node + image / node + vmid, for context lines that arrive after the failure. */
   private readonly groupsBySubject = new Map<string, Group>();
+  /** Tasks that ended well, per node: the other half of node-drift. */
+  private readonly successes: TaskSuccess[] = [];
+  /** Which storage (or pool) each VM's disks were seen on, from any node. */
+  private readonly vmResources = new Map<number, string>();
   private readonly windowMs: number;
   private readonly maxEvidence: number;
 
@@ -73,6 +82,7 @@ export class Correlator {
   /** Adds one line; returns the key of the incident it joined, or null for context kept aside. */
   add(record: LogRecord, x: DetailedExtraction): string | null {
     const upid = this.upidOf(record, x);
+    this.learn(record, x, upid);
     if (x.framing === 'task-start' && x.upid && record.node) {
       this.taskByPid.set(`${x.upid.node}:${x.upid.pid}`, x.upid.text);
     }
@@ -86,6 +96,22 @@ export class Correlator {
     const group = this.groupFor(line, upid);
     this.attach(group, line);
     return group.key;
+  }
+
+  /** Remembers successes and VM → storage facts for cross-node rules. */
+  private learn(record: LogRecord, x: DetailedExtraction, upid: string | null): void {
+    const resource = x.storage ?? x.target?.pool ?? null;
+    if (x.vmid !== null && resource !== null) this.vmResources.set(x.vmid, resource);
+    if ((x.framing === 'task-end-ok' || x.framing === 'task-ok') && this.successes.length < MAX_SUCCESSES) {
+      const task = upid ? parseUpid(upid) : null;
+      const node = record.node ?? task?.node ?? null;
+      if (!node) return;
+      const vmid = x.vmid ?? (task && /^\d+$/.test(task.id) ? Number(task.id) : null);
+      this.successes.push({
+        node, vmid, ms: record.epochMs,
+        evidence: { source: record.source, line: record.line, time: record.time, text: redact(record.message) },
+      });
+    }
   }
 
   private upidOf(record: LogRecord, x: DetailedExtraction): string | null {
@@ -155,6 +181,7 @@ export class Correlator {
     const group: Group = {
       key, node, upid: null, failures: [], context: [], seenText: new Set(), count: 0,
       firstMs: null, lastMs: null, firstTime: null, lastTime: null, ruleIds: new Set(), rules: [], hasTaskFailure: false,
+      hours: new Map(),
     };
     this.groups.set(key, group);
     return group;
@@ -168,6 +195,10 @@ export class Correlator {
 
   private attach(group: Group, line: Line): void {
     group.count += 1;
+    if (line.record.epochMs !== null) {
+      const hour = new Date(line.record.epochMs).toISOString().slice(0, 13);
+      group.hours.set(hour, (group.hours.get(hour) ?? 0) + 1);
+    }
     for (const subject of subjectsOf(line)) {
       if (!this.groupsBySubject.has(subject) || !group.key.startsWith('task:')) this.groupsBySubject.set(subject, group);
     }
@@ -211,10 +242,10 @@ export class Correlator {
     if (group.failures.length + group.context.length < this.maxEvidence) list.push(line);
   }
 
-  /** Current incidents, most important first. */
+  /** Current incidents, most important first, with cross-node incidents derived from them. */
   incidents(): Incident[] {
-    const out = [...this.groups.values()].map((g) => this.render(g));
-    return out.sort(compareIncidents);
+    const perNode = [...this.groups.values()].map((g) => this.render(g));
+    return [...crossNodeIncidents(perNode, this.successes, this.vmResources), ...perNode].sort(compareIncidents);
   }
 
   /** The current state of one incident (for streaming updates). */
@@ -272,6 +303,8 @@ export class Correlator {
           : `Tell ${candidates.slice(0, 2).map((c) => c.cause).join(' and ')} apart with the first command of each.`
         : null,
       node: g.node ?? parsedUpid?.node ?? null,
+      badNodes: [],
+      goodNodes: [],
       storage: values.storage,
       pool: values.pool,
       namespace: first((l) => l.x.target?.namespace),
@@ -289,6 +322,7 @@ export class Correlator {
       firstSeen: g.firstTime,
       lastSeen: g.lastTime,
       count: g.count,
+      timeline: [...g.hours.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([hour, count]) => ({ hour, count })),
       evidence,
       commands,
       refs,
@@ -328,7 +362,8 @@ function buildCommands(cause: CauseId, candidates: readonly Candidate[], values:
 }
 
 function importance(i: Incident): number {
-  return (i.cause === 'unknown' ? 0 : 2) + (i.confidence >= 0.5 ? 1 : 0);
+  // A cross-node finding explains the per-node ones, so it leads.
+  return (i.cause === 'node-drift' ? 4 : 0) + (i.cause === 'unknown' ? 0 : 2) + (i.confidence >= 0.5 ? 1 : 0);
 }
 
 /** Most important first: a named cause, then confidence, then how often, then how recent. */

@@ -36,6 +36,9 @@ export function formatIncident(incident: Incident, index: number, options: TextO
   const out: string[] = [];
   out.push(`${s('bold', `${index}.`)} ${s(causeColor, s('bold', incident.cause))} ${s('dim', `(${pct(incident.confidence)})`)}  ${CAUSES[incident.cause].title}`);
   if (where.length > 0) out.push(`   ${where.join(' · ')}`);
+  if (incident.badNodes.length > 0) {
+    out.push(`   ${s('red', `fails on ${incident.badNodes.join(', ')}`)} · ${s('green', `works on ${incident.goodNodes.join(', ')}`)}`);
+  }
   const when = incident.firstSeen === incident.lastSeen || !incident.lastSeen
     ? incident.firstSeen ?? 'time unknown'
     : `${incident.firstSeen ?? '?'} → ${incident.lastSeen}`;

@@ -41,3 +41,11 @@ export { redact } from './report/redact.js';
 export { parseJournalPrefix } from './records/journal-prefix.js';
 export type { JournalPrefixParse } from './records/journal-prefix.js';
 export { detectFormat } from './sources/detect-format.js';
+
+export { attachConfig } from './correlate/attach-config.js';
+export { crossNodeIncidents, CROSS_NODE_RULES } from './correlate/cross-node.js';
+export type { CrossNodeRule, TaskSuccess } from './correlate/cross-node.js';
+export { main } from './cli/main.js';
+export type { CliIo } from './cli/main.js';
+export * from './doctor/index.js';
+export * from './probe/index.js';

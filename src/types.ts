@@ -120,6 +120,19 @@ export interface Candidate {
   readonly confidence: number;
 }
 
+/** A configuration finding (from `doctor`) attached to an incident by `--with-config`. */
+export interface ConfigFinding {
+  readonly check: string;
+  readonly cause: CauseId;
+  readonly severity: 'error' | 'warning' | 'info';
+  readonly node: string | null;
+  readonly storage: string | null;
+  readonly file: string | null;
+  readonly line: number | null;
+  readonly message: string;
+  readonly fix: string;
+}
+
 /** A group of lines that describe one failure (the unit of the report). */
 export interface Incident {
   readonly id: string;
@@ -159,6 +172,10 @@ export interface Incident {
   readonly evidence: readonly Evidence[];
   readonly commands: readonly SuggestedCommand[];
   readonly refs: readonly string[];
+  /** `--with-config`: the node's config findings that bear on this incident. */
+  readonly configFindings: readonly ConfigFinding[];
+  /** True when a config finding confirms the cause (it no longer rests on the log alone). */
+  readonly confirmed: boolean;
 }
 
 /** Summary of one input. */

@@ -10,6 +10,9 @@ import { formatText } from '../report/text.js';
 import { formatJson, formatNdjsonIncident } from '../report/json.js';
 import { wantColor } from '../report/style.js';
 import { expandInputs } from './expand-inputs.js';
+import { runDoctorCommand, doctorReport, nodeInputs, type DoctorArgs } from './doctor-command.js';
+import { runProbeCommand, ProbeUsageError, type ProbeArgs } from './probe-command.js';
+import { attachConfig } from '../correlate/attach-config.js';
 
 /** The process pieces the CLI touches (tests pass their own). */
 export interface CliIo {
@@ -38,7 +41,28 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .scriptName('rbd-explain')
     .usage('$0 [files..]\n\nExplain Proxmox VE "RBD: error opening" failures from logs: the root cause and the commands to confirm and fix it.\nReads stdin when no file is given (e.g. journalctl -u pvedaemon | rbd-explain).')
     .command('$0 [files..]', 'Analyse logs (files, globs, directories; stdin when none)', (y) =>
-      y.positional('files', { type: 'string', array: true, describe: 'Log files, globs or directories (plain, .gz, .zst, .xz)' }))
+      y.positional('files', { type: 'string', array: true, describe: 'Log files, globs or directories (plain, .gz, .zst, .xz)' })
+        .option('with-config', { type: 'boolean', default: false, describe: 'Also check this node\'s config (doctor) and attach the findings to the incidents' }))
+    .command('doctor', 'Check the node\'s own Ceph/Proxmox config, or collected trees (read-only)', (y) =>
+      y.option('pools', { type: 'string', describe: 'File with `ceph osd pool ls` output, to check storage pools' })
+        .option('fail-on', { choices: ['error', 'warning'] as const, default: 'error' as const, describe: 'Lowest severity that makes the exit status 1' })
+        .example('$0 doctor', 'Check this node')
+        .example('$0 doctor --root pve1=/bundle/pve1 --root pve2=/bundle/pve2 --root pve3=/bundle/pve3', 'Compare three collected nodes'))
+    .command('probe', 'Confirm a diagnosis live with read-only commands (never changes the cluster)', (y) =>
+      y.option('conf', { type: 'string', describe: 'ceph.conf the failing process used' })
+        .option('id', { type: 'string', describe: 'Client id without "client." (default admin)' })
+        .option('keyring', { type: 'string', describe: 'Keyring path the failing process used' })
+        .option('pool', { type: 'string' })
+        .option('namespace', { type: 'string' })
+        .option('image', { type: 'string' })
+        .option('mon', { type: 'string', array: true, describe: 'Monitor host(s) to test; only loopback or hosts named here are contacted' })
+        .option('storage', { type: 'string', describe: 'Take conf, id, keyring and pool from this storage in storage.cfg' })
+        .option('from', { type: 'string', array: true, describe: 'Take them from the top incident of these log files' })
+        .option('incident', { type: 'string', describe: 'With --from: the incident id to probe' })
+        .option('timeout', { type: 'number', default: 20, describe: 'Seconds per command' })
+        .example('$0 probe --from /var/log/syslog', 'Probe the identity of the most important incident')
+        .example('$0 probe --storage ceph-vm --image vm-101-disk-0', 'Probe a storage as Proxmox would use it'))
+    .option('root', { type: 'string', array: true, default: [] as string[], describe: 'Config root (default /); NODE=DIR for several nodes (doctor, --with-config, probe --storage)' })
     .option('format', { alias: 'f', choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'Output format' })
     .option('input-format', { choices: INPUT_FORMATS, describe: 'Force the input format (default: detected per input)' })
     .option('year', { type: 'number', describe: 'Year for short formats without one (default: inferred)' })
@@ -71,9 +95,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (argv.includes('--help') || argv.includes('-h') || argv.includes('--version')) return EXIT.clean;
 
   try {
-    return await runAnalysis(args, io);
+    const command = String(args._[0] ?? '');
+    if (command === 'doctor') return runDoctorCommand(args as unknown as DoctorArgs, io.stdout);
+    if (command === 'probe') {
+      const probeArgs = { ...(args as unknown as ProbeArgs), root: (args.root as string[])[0] ?? '/' };
+      return await runProbeCommand(probeArgs, io.stdout);
+    }
+    return await runAnalysis(args as unknown as AnalysisArgs, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof ProbeUsageError) {
       say(io.stderr, `rbd-explain: ${err.message}`);
       return EXIT.error;
     }
@@ -90,6 +120,8 @@ interface AnalysisArgs {
   readonly window: number;
   readonly evidence: number;
   readonly color?: boolean | undefined;
+  readonly 'with-config': boolean;
+  readonly root: readonly string[];
 }
 
 async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
@@ -118,13 +150,14 @@ async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
     ...(args.tz !== undefined ? { tz: args.tz } : {}),
   };
 
-  let result: AnalysisResult;
+  let result: AnalysisResult = await analyze(input, options);
+  if (args['with-config']) {
+    const report = doctorReport({ root: args.root });
+    result = { ...result, incidents: attachConfig(result.incidents, report.findings, nodeInputs(args.root).length === 1) };
+  }
   if (args.format === 'ndjson') {
-    // Incidents are written as the analysis finishes each; the final state wins per id.
-    result = await analyze(input, options);
     for (const incident of result.incidents) io.stdout.write(formatNdjsonIncident(incident));
   } else {
-    result = await analyze(input, options);
     if (args.format === 'json') io.stdout.write(formatJson(result));
     else io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence }));
   }

@@ -326,6 +326,8 @@ export class Correlator {
       evidence,
       commands,
       refs,
+      configFindings: [],
+      confirmed: false,
     };
   }
 }

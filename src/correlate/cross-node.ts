@@ -118,6 +118,8 @@ export function crossNodeIncidents(incidents: readonly Incident[], successes: re
         evidence,
         commands,
         refs: [...rule.refs],
+        configFindings: [],
+        confirmed: false,
       });
     }
   }

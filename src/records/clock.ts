@@ -8,7 +8,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** Options that decide how year-less, zone-less stamps are read. */
 export interface ClockOptions {
-  /** Year for short formats; inferred when absent. */
+  /** Year of the first year-less stamp (later ones roll over at New Year); inferred when absent. */
   readonly year?: number;
   /** `+01:00`, `-0500`, `UTC`, or an IANA zone name. */
   readonly tz?: string;
@@ -79,7 +79,7 @@ export class YearlessClock {
       let y = ref.getFullYear();
       if (Date.UTC(y, mo, day) > ref.getTime() + 2 * 86_400_000) y -= 1;
       this.year = y;
-    } else if (this.options.year === undefined && this.lastMonth === 11 && mo === 0) {
+    } else if (this.lastMonth === 11 && mo === 0) {
       this.year += 1; // Dec → Jan inside one log
     }
     this.lastMonth = mo;

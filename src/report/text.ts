@@ -34,7 +34,8 @@ export function formatIncident(incident: Incident, index: number, options: TextO
     incident.operation,
   ].filter((v): v is string => v !== null && v.length > 0);
   const out: string[] = [];
-  out.push(`${s('bold', `${index}.`)} ${s(causeColor, s('bold', incident.cause))} ${s('dim', `(${pct(incident.confidence)})`)}  ${CAUSES[incident.cause].title}`);
+  const confirmed = incident.confirmed ? ` ${s('green', 'confirmed by config')}` : '';
+  out.push(`${s('bold', `${index}.`)} ${s(causeColor, s('bold', incident.cause))} ${s('dim', `(${pct(incident.confidence)})`)}  ${CAUSES[incident.cause].title}${confirmed}`);
   if (where.length > 0) out.push(`   ${where.join(' · ')}`);
   if (incident.badNodes.length > 0) {
     out.push(`   ${s('red', `fails on ${incident.badNodes.join(', ')}`)} · ${s('green', `works on ${incident.goodNodes.join(', ')}`)}`);
@@ -66,6 +67,10 @@ export function formatIncident(incident: Incident, index: number, options: TextO
   for (const c of incident.commands) {
     out.push(`     ${s('dim', `# ${c.purpose}${c.changesCluster ? ' — CHANGES THE CLUSTER/NODE, review before running' : ''}`)}`);
     out.push(`     ${c.changesCluster ? s('magenta', '!') : s('green', '$')} ${c.command}`);
+  }
+  for (const f of incident.configFindings) {
+    const at = f.file ? ` (${f.file}${f.line !== null ? `:${f.line}` : ''})` : '';
+    out.push(`   ${s('dim', 'config')} ${f.severity}: ${f.message}${at}`);
   }
   if (incident.refs.length > 0) out.push(`   ${s('dim', 'refs')}   ${incident.refs.join(', ')}`);
   return out.join('\n');

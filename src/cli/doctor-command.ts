@@ -1,0 +1,39 @@
+/** `rbd-explain doctor`: checks a node's own Ceph/Proxmox config (or collected trees). */
+import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { runDoctor, runMultiNodeDoctor, formatDoctorText, doctorToJson, doctorToNdjson, doctorExitCode, parsePoolList } from '../doctor/index.js';
+import type { DoctorReport, NodeInput, Severity } from '../doctor/types.js';
+
+/** Parsed `doctor` arguments. */
+export interface DoctorArgs {
+  readonly root: readonly string[];
+  readonly pools?: string | undefined;
+  readonly format: 'text' | 'json' | 'ndjson';
+  readonly 'fail-on': Severity;
+}
+
+/** `--root DIR` (one node) or `--root NODE=DIR` (several, compared with each other). */
+export function nodeInputs(roots: readonly string[]): NodeInput[] {
+  if (roots.length === 0) return [{ node: hostname(), root: '/' }];
+  return roots.map((r) => {
+    const eq = r.indexOf('=');
+    return eq > 0 ? { node: r.slice(0, eq), root: r.slice(eq + 1) } : { node: roots.length === 1 ? hostname() : r, root: r };
+  });
+}
+
+/** Runs the doctor for the CLI's arguments. */
+export function doctorReport(args: Pick<DoctorArgs, 'root' | 'pools'>): DoctorReport {
+  const inputs = nodeInputs(args.root);
+  const options = args.pools ? { pools: parsePoolList(readFileSync(args.pools, 'utf8')) } : {};
+  return inputs.length > 1 ? runMultiNodeDoctor(inputs, options) : runDoctor(inputs[0] ?? { node: hostname(), root: '/' }, options);
+}
+
+/** Prints the report; returns the exit code (0 clean, 1 findings at or above --fail-on). */
+export function runDoctorCommand(args: DoctorArgs, stdout: Writable): number {
+  const report = doctorReport(args);
+  if (args.format === 'json') stdout.write(`${JSON.stringify(doctorToJson(report), null, 2)}\n`);
+  else if (args.format === 'ndjson') stdout.write(doctorToNdjson(report));
+  else stdout.write(formatDoctorText(report));
+  return doctorExitCode(report, args['fail-on']);
+}

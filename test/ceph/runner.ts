@@ -225,6 +225,7 @@ export function normalise(text: string): string[] {
       .replace(/0x[0-9a-f]+/g, '<PTR>')
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<UUID>')
       .replace(/127\.0\.0\.1(\\?:)\d+/g, '127.0.0.1$1<PORT>')
+      .replace(/"port":"\d+"/g, '"port":"<PORT>"')
       .replace(/(<PORT>|:0)\/\d+/g, '$1/<NONCE>')
       .replace(/\bclient\.\d+\b/g, 'client.<N>')
       .replace(/\b(tid|handle|cookie|global_id)=\d+/g, '$1=<N>')

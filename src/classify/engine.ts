@@ -45,9 +45,13 @@ export function matchRules(x: DetailedExtraction, rules: readonly Rule[] = RULES
 export function rankCauses(rules: readonly Rule[]): Candidate[] {
   const miss = new Map<CauseId, number>();
   const specific = rules.some((r) => !r.fallback);
+  const explained = new Map<CauseId, string>();
+  for (const rule of rules) for (const cause of rule.explainsAway ?? []) explained.set(cause, rule.id);
   for (const rule of rules) {
     if (rule.fallback && specific) continue;
-    for (const [cause, weight] of Object.entries(rule.causes) as [CauseId, number][]) {
+    for (const [cause, raw] of Object.entries(rule.causes) as [CauseId, number][]) {
+      // Evidence another rule explains away counts for little.
+      const weight = explained.has(cause) && explained.get(cause) !== rule.id ? raw * 0.2 : raw;
       miss.set(cause, (miss.get(cause) ?? 1) * (1 - weight));
     }
   }

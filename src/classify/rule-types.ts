@@ -30,6 +30,11 @@ export interface Rule {
   readonly when: RuleCondition;
   /** Applies only when no other rule matched the line. */
   readonly fallback?: true;
+  /**
+   * Causes whose evidence from other rules this rule explains away: e.g. a client that offered
+   * no cephx also ends in a timeout, which is not a monitor problem then.
+   */
+  readonly explainsAway?: readonly CauseId[];
   /** In our own words: what is seen, why it happens, what fixes it. */
   readonly explanation: { readonly symptom: string; readonly cause: string; readonly fix: string };
   /** Article sections (`article: Task 6`). */

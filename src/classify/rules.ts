@@ -16,6 +16,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'keyring-not-found',
     causes: { 'keyring-missing': 0.95 },
+    explainsAway: ['image-not-found', 'mon-unreachable', 'caps-insufficient'],
     when: {
       shapes: ['ceph.keyring-not-found', 'ceph.keyring-load-failed', 'ceph.no-keyring-disabling-cephx', 'ceph.monclient-keyring-not-found',
         'ceph.no-keyring-disabled-cephx', 'ceph.missing-keyring-cephx', 'pve.not-proper-keyring', 'pve.admin-keyring-missing', 'kernel.no-secret'],
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'cephx-disabled-locally',
     causes: { 'keyring-missing': 0.9 },
+    explainsAway: ['mon-unreachable', 'client-mismatch', 'key-stale'],
     when: { shapes: ['ceph.auth-bad-method'], clientSupportsCephx: false },
     explanation: {
       symptom: 'The monitors want cephx but this client offered only "none".',
@@ -53,6 +55,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'auth-none-fallback',
     causes: { 'keyring-missing': 0.9 },
+    explainsAway: ['mon-unreachable', 'client-mismatch', 'key-stale'],
     when: { auth: 'none', phases: ['connect'] },
     explanation: {
       symptom: 'QEMU connected with auth_supported=none (or auth-client-required none) and was refused.',
@@ -67,11 +70,12 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'cephx-rejected',
-    causes: { 'client-mismatch': 0.45, 'key-stale': 0.45, 'caps-insufficient': 0.1 },
+    causes: { 'client-mismatch': 0.45, 'key-stale': 0.45, 'caps-insufficient': 0.1, 'config-split': 0.1 },
+    explainsAway: ['caps-insufficient', 'mon-unreachable', 'keyring-missing'],
     when: { shapes: ['ceph.auth-bad-method'], clientSupportsCephx: true },
     explanation: {
       symptom: 'The monitors rejected the cephx key this client presented.',
-      cause: 'The keyring holds a key for another client name, or an old key from before a rotation (a client without mon caps is rejected the same way).',
+      cause: 'The keyring holds a key for another client name, or an old key from before a rotation. A client without mon caps, or a conf that points at another cluster, is rejected the same way.',
       fix: 'Compare the keyring section name with the storage username, and the key hash with the cluster\'s key for that client; re-export the keyring if they differ.',
     },
     refs: ['article: Task 4', 'article: Task 7', 'article: Mistake 6'],
@@ -82,11 +86,11 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'connect-denied',
-    causes: { 'client-mismatch': 0.4, 'key-stale': 0.35, 'keyring-missing': 0.15 },
+    causes: { 'client-mismatch': 0.4, 'key-stale': 0.35, 'keyring-missing': 0.15, 'config-split': 0.15 },
     when: { shapes: CONNECT_SHAPES, phases: ['connect'], errno: [1, 13] },
     explanation: {
       symptom: 'Permission was refused while connecting, before any image was touched.',
-      cause: 'At connect time this is authentication: the keyring is for another client name, its key is outdated, or cephx is off for this client.',
+      cause: 'At connect time this is authentication: the keyring is for another client name, its key is outdated, cephx is off for this client, or the conf points at another cluster that does not know the key.',
       fix: 'Check that the keyring section is [client.<id>] for the id in use and that its key matches `ceph auth get client.<id>`; re-export it on this node.',
     },
     refs: ['article: Task 4', 'article: Task 7', 'article: Mistake 6', 'article: Client names'],
@@ -203,7 +207,8 @@ export const RULES: readonly Rule[] = [
   {
     id: 'conf-missing',
     causes: { 'config-split': 0.9 },
-    when: { shapes: ['qemu.error-reading-conf', 'radosperl.config-missing', 'radosperl.conf-read-failed', 'ceph.conf-parse-error'] },
+    explainsAway: ['image-not-found', 'keyring-missing', 'mon-unreachable'],
+    when: { shapes: ['qemu.error-reading-conf', 'radosperl.config-missing', 'radosperl.conf-read-failed', 'ceph.conf-parse-error', 'ceph.global-init-conf'] },
     explanation: {
       symptom: 'The Ceph config file the process was told to use could not be read.',
       cause: 'The process reads a different ceph.conf than the one you test with (/etc/pve/ceph.conf, a per-storage conf, or /etc/ceph/ceph.conf), and that file is missing or broken here.',
@@ -218,6 +223,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'no-monitors-in-conf',
     causes: { 'config-split': 0.9 },
+    explainsAway: ['image-not-found', 'keyring-missing', 'mon-unreachable'],
     when: { shapes: ['ceph.cannot-identify-monitors', 'ceph.dns-srv'] },
     explanation: {
       symptom: 'The client found no monitor addresses in its configuration.',
@@ -258,7 +264,7 @@ export const RULES: readonly Rule[] = [
     samples: {
       match: [
         `${KVM_DRIVE}: error reading header from vm-101-disk-0: Operation not permitted`,
-        'rbd error: rbd: listing images failed: (1) Operation not permitted',
+        'rbd error: rbd: error opening image vm-101-disk-0: (1) Operation not permitted',
         'rbd: create error: (13) Permission denied',
       ],
       noMatch: [`${KVM_DRIVE}: error connecting: Permission denied`, `${KVM_DRIVE}: error reading header from vm-101-disk-0: No such file or directory`],
@@ -329,17 +335,62 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'list-enoent',
-    causes: { 'image-not-found': 0.7, 'config-split': 0.1 },
+    causes: { 'keyring-missing': 0.45, 'image-not-found': 0.4, 'config-split': 0.15 },
     when: { shapes: ['rbd.listing-failed'], errno: [2] },
     explanation: {
-      symptom: 'Listing the pool\'s images failed with "No such file or directory".',
-      cause: 'An image in the directory cannot be opened (half-created or half-deleted), or the pool is not the one you think.',
-      fix: 'Run `rbd ls` (not `-l`) with the same identity to find the broken entry, and check the pool name.',
+      symptom: 'Listing the pool failed with "No such file or directory".',
+      cause: '`rbd ls` also prints this when it could not connect because the keyring file is missing; otherwise an image in the directory cannot be opened (half-created or half-deleted), or the pool is wrong.',
+      fix: 'Check that the keyring exists on this node first; if it does, run `rbd ls` (not `-l`) with the same identity to find the broken entry.',
     },
-    refs: ['article: Task 5', 'article: Mistake 5'],
+    refs: ['article: Triage 2', 'article: Task 3', 'article: Task 5', 'article: Mistake 5'],
     samples: {
       match: ['rbd error: rbd: listing images failed: (2) No such file or directory'],
       noMatch: ['rbd error: rbd: listing images failed: (1) Operation not permitted'],
+    },
+  },
+  {
+    id: 'list-denied',
+    causes: { 'caps-insufficient': 0.4, 'client-mismatch': 0.3, 'key-stale': 0.25, 'config-split': 0.05 },
+    when: { shapes: ['rbd.listing-failed'], errno: [1, 13] },
+    explanation: {
+      symptom: 'Listing the pool was refused.',
+      cause: '`rbd ls` prints the same line whether the cluster refused the key while connecting (client name, stale key) or the caps refused the listing. Proxmox keeps only this last line.',
+      fix: 'Run `ceph -s` with the same conf, id and keyring: if it fails, fix the key or client name; if it works, fix the caps for the pool.',
+    },
+    refs: ['article: Triage 3', 'article: Task 5', 'article: Task 12', 'article: Task 7'],
+    samples: {
+      match: ['rbd error: rbd: listing images failed: (13) Permission denied', 'rbd error: rbd: listing images failed: (1) Operation not permitted'],
+      noMatch: ['rbd error: rbd: listing images failed: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'list-timeout',
+    causes: { 'keyring-missing': 0.35 },
+    when: { shapes: ['rbd.listing-failed'], errno: [110] },
+    explanation: {
+      symptom: 'Listing the pool timed out.',
+      cause: 'Besides unreachable monitors, Proxmox runs `rbd` without cephx when the storage keyring is missing; the monitors then refuse every attempt until the client gives up with the same timeout.',
+      fix: 'Test the monitor ports, and check that the storage keyring exists on this node.',
+    },
+    refs: ['article: Triage 1', 'article: Triage 2', 'article: Task 3', 'article: Task 9'],
+    samples: {
+      match: ['rbd error: rbd: listing images failed: (110) Connection timed out'],
+      noMatch: ['rbd error: rbd: listing images failed: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'connect-failed-no-errno',
+    causes: { 'client-mismatch': 0.3, 'key-stale': 0.25, 'keyring-missing': 0.25, 'mon-unreachable': 0.2, 'config-split': 0.1 },
+    when: { shapes: ['rbd.couldnt-connect', 'qemu.error-connecting'], noErrno: true },
+    explanation: {
+      symptom: 'The client could not connect to the cluster; the line gives no reason.',
+      cause: 'Connecting covers monitors, the keyring and the key; `rbd` prints no errno here, and Proxmox keeps only this line of its output.',
+      fix: 'Run `ceph -s` with the same conf, id and keyring from this node: a long wait means monitors, a fast refusal means keyring, client name or key.',
+    },
+    refs: ['article: Triage 1', 'article: Triage 2', 'article: FAQ 7'],
+    samples: {
+      match: ["rbd error: rbd: couldn't connect to the cluster!"],
+      noMatch: [`${KVM_DRIVE}: error connecting: Permission denied`],
     },
   },
   {

@@ -166,6 +166,11 @@ export class Correlator {
       }
       return group;
     }
+    // One command's bare stderr (no node, no time): everything in the source is one story.
+    if (line.record.node === null && line.record.epochMs === null) {
+      const key = `src:${line.record.source}`;
+      return this.groups.get(key) ?? this.newGroup(key, null);
+    }
     const t = line.x.target;
     const object = t?.image ? `${t.pool ?? ''}/${t.image}` : t?.pool ?? line.x.storage ?? '*';
     const objectKey = `obj:${node ?? ''}:${object}:${lineCause(line.rules)}`;

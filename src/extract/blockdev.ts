@@ -95,16 +95,22 @@ export function targetFromBlockdev(node: { [key: string]: JsonValue }): RbdTarge
   };
 }
 
-/** Finds `-blockdev {…}` arguments in a line and returns the rbd targets they describe. */
+const JSON_STARTS = ['-blockdev ', 'json:'] as const;
+
+/** Finds `-blockdev {…}` arguments and `json:{…}` filenames (qemu-img) and returns their rbd targets. */
 export function findBlockdevTargets(line: string): RbdTarget[] {
+  return JSON_STARTS.flatMap((marker) => findAfter(line, marker));
+}
+
+function findAfter(line: string, marker: string): RbdTarget[] {
   const targets: RbdTarget[] = [];
   let from = 0;
   for (;;) {
-    const at = line.indexOf('-blockdev ', from);
+    const at = line.indexOf(marker, from);
     if (at < 0) break;
     const open = line.indexOf('{', at);
-    from = at + 10;
-    if (open < 0 || open > at + 12) continue; // allow one quote between "-blockdev " and "{"
+    from = at + marker.length;
+    if (open < 0 || open > at + marker.length + 1) continue; // at most one quote before the brace
     const close = matchingBrace(line, open);
     if (close < 0) continue;
     const node = findRbdNode(parseBlockdevJson(line.slice(open, close)));

@@ -34,6 +34,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'ceph.cannot-identify-monitors', pattern: /cannot identify monitors to contact/, phase: 'config', failure: true },
   { id: 'ceph.failed-to-get-config', pattern: /get_monmap_and_config failed to get config/, phase: 'connect', failure: true },
   { id: 'ceph.dns-srv', pattern: /unable to get monitor info from DNS SRV|failed for service _ceph-mon|no monitors specified to connect/, phase: 'config', failure: true },
+  { id: 'ceph.global-init-conf', pattern: /^global_init: unable to open config file from search list (\S+)/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'ceph.conf-parse-error', pattern: /^(?:can't open|parse_file: cannot open) (\S+?):|^Errors while parsing config file/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'ceph.librados-auth-error', pattern: /^librados: (?:client\.)?(\S+) authentication error/, phase: 'connect', captures: { client: 1 }, failure: true },
   { id: 'ceph.librados-init-error', pattern: /^librados: (?:client\.)?(\S+) initialization error/, phase: 'connect', captures: { client: 1 }, failure: true },
@@ -75,7 +76,8 @@ export const SHAPES: readonly Shape[] = [
   { id: 'rbd.namespace-missing', pattern: /^rbd: (?:error asserting namespace|namespace '([^']+)' does not exist|namespace not found)/, phase: 'open', failure: true },
   { id: 'rbd.error-opening-image', pattern: /^rbd: error opening image (?:with id )?([^\s:]+)/, phase: 'open', captures: { image: 1 }, failure: true },
   { id: 'rbd.snap-context', pattern: /^error setting snapshot context/, phase: 'open', failure: true },
-  { id: 'rbd.listing-failed', pattern: /^rbd: listing images failed/, phase: 'list', failure: true },
+  // `rbd ls` prints this after a failed connect too (real captures), so it carries no phase of its own.
+  { id: 'rbd.listing-failed', pattern: /^rbd: listing images failed/, phase: null, failure: true },
   { id: 'rbd.create-error', pattern: /^rbd: create error/, phase: 'create', failure: true },
   { id: 'rbd.watchers', pattern: /image still has watchers/, phase: 'lock', failure: true },
   { id: 'rbd.has-snapshots', pattern: /image has snapshots - these must be deleted/, phase: 'remove', failure: true },

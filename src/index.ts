@@ -37,7 +37,7 @@ export type { CorrelateOptions } from './correlate/correlator.js';
 export { formatText, formatIncident } from './report/text.js';
 export type { TextOptions } from './report/text.js';
 export { formatJson, formatNdjsonIncident } from './report/json.js';
-export { redact } from './report/redact.js';
+export { redact } from './redact.js';
 export { parseJournalPrefix } from './records/journal-prefix.js';
 export type { JournalPrefixParse } from './records/journal-prefix.js';
 export { detectFormat } from './sources/detect-format.js';

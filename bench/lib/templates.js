@@ -643,13 +643,15 @@ export const FAILURES = [
   },
   {
     kind: 'rbd-ls-enoent',
-    causes: ['image-not-found'],
-    make: (g) => failedTask(g, 'qmclone', vmid(g), () => [], 'rbd error: rbd: listing images failed: (2) No such file or directory', ['image-not-found']),
+    // Real captures: `rbd ls` prints this line too when the keyring file is missing (connect failed).
+    causes: ['image-not-found', 'keyring-missing'],
+    make: (g) => failedTask(g, 'qmclone', vmid(g), () => [], 'rbd error: rbd: listing images failed: (2) No such file or directory', ['image-not-found', 'keyring-missing']),
   },
   {
     kind: 'rbd-ls-eperm',
-    causes: ['caps-insufficient'],
-    make: (g) => failedTask(g, 'qmmove', vmid(g), () => [], 'rbd error: rbd: listing images failed: (1) Operation not permitted', ['caps-insufficient']),
+    // Real captures: a refused key at connect ends in the same line, so auth causes are possible too.
+    causes: ['caps-insufficient', 'client-mismatch', 'key-stale'],
+    make: (g) => failedTask(g, 'qmmove', vmid(g), () => [], 'rbd error: rbd: listing images failed: (1) Operation not permitted', ['caps-insufficient', 'client-mismatch', 'key-stale']),
   },
   {
     kind: 'rbd-couldnt-connect',

@@ -2,15 +2,21 @@
 import { CAUSES, type CauseId } from '../causes.js';
 import type { Candidate } from '../types.js';
 import type { DetailedExtraction } from '../extract/extract.js';
+import type { LayerKind } from '../extract/payload.js';
 import { SHAPES } from '../extract/shapes.js';
 import type { Rule, RuleCondition } from './rule-types.js';
 import { RULES } from './rules.js';
 
 const FAILURE_SHAPES = new Set(SHAPES.filter((s) => s.failure).map((s) => s.id).concat(['pve.kvm-start-timeout', 'pve.command-timeout']));
 
+/** Wrappers that Proxmox only puts around an error: whatever they wrap is a failure. */
+const ERROR_LAYERS: ReadonlySet<LayerKind> = new Set<LayerKind>([
+  'rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed', 'cfs-lock', 'blockdev-add-failed', 'drive-add-failed',
+]);
+
 /** True when the line reports an error of its own (not framing or context). */
 export function isFailure(x: DetailedExtraction): boolean {
-  return x.shapes.some((s) => FAILURE_SHAPES.has(s));
+  return x.shapes.some((s) => FAILURE_SHAPES.has(s)) || x.layers.some((l) => ERROR_LAYERS.has(l.kind));
 }
 
 function holds(c: RuleCondition, x: DetailedExtraction): boolean {

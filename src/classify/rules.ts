@@ -538,6 +538,45 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'rbd-exit-enoent',
+    causes: { 'keyring-missing': 0.4, 'image-not-found': 0.4, 'config-split': 0.2 },
+    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed'], errno: [2] },
+    explanation: {
+      symptom: '`rbd` exited with status 2 (No such file or directory) and printed nothing Proxmox kept.',
+      cause: 'Something the call needed is missing: the keyring file, the conf, the pool or the image.',
+      fix: 'Run the same `rbd` call by hand with the conf, id and keyring of the storage; its message names what is missing.',
+    },
+    refs: ['article: Task 3', 'article: Task 5', 'article: Task 6'],
+    samples: { match: ['rbd error: exit code 2'], noMatch: ['rbd error: exit code 13'] },
+  },
+  {
+    id: 'rbd-exit-denied',
+    causes: { 'caps-insufficient': 0.35, 'client-mismatch': 0.3, 'key-stale': 0.25, 'config-split': 0.1 },
+    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed'], errno: [1, 13] },
+    explanation: {
+      symptom: '`rbd` exited with a permission error and printed nothing Proxmox kept.',
+      cause: 'Either the cluster refused the key (client name, stale key) or the caps refused the operation.',
+      fix: 'Run `ceph -s` with the same identity: failing means the key, working means the caps.',
+    },
+    refs: ['article: Task 5', 'article: Task 7', 'article: Triage 3'],
+    samples: { match: ['rbd error: exit code 13'], noMatch: ['rbd error: exit code 2'] },
+  },
+  {
+    id: 'rbd-progress-failed',
+    causes: { 'caps-insufficient': 0.35, 'image-busy': 0.35, unknown: 0.2 },
+    when: { shapes: ['rbd.progress-failed'] },
+    explanation: {
+      symptom: 'An `rbd` operation with a progress meter failed; Proxmox kept only the progress line.',
+      cause: 'Snapshots, resizes and removals change image metadata: read-only caps refuse them, and so does an exclusive lock held by a client that does not answer.',
+      fix: 'Check the caps of the client, then `rbd status` and `rbd lock ls` on the image.',
+    },
+    refs: ['article: Mistake 2', 'article: FAQ 5', 'article: Mini-story 2'],
+    samples: {
+      match: ["rbd snapshot 'vm-103-disk-0' error: Creating snap: 0% complete...failed."],
+      noMatch: ["rbd snapshot 'vm-103-disk-0' error: rbd: failed to create snapshot: (30) Read-only file system"],
+    },
+  },
+  {
     id: 'unexplained-failure',
     causes: { unknown: 0.5 },
     fallback: true,

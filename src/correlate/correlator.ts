@@ -11,7 +11,7 @@ import { findUpid, parseUpid, taskLogPath } from '../extract/upid.js';
 import { isFailure, matchRules, rankCauses } from '../classify/engine.js';
 import type { Rule } from '../classify/rule-types.js';
 import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';
-import { redact } from '../report/redact.js';
+import { redact } from '../redact.js';
 import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
 
 /** Options for grouping. */

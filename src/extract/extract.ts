@@ -5,6 +5,7 @@ import { matchShapes, type ShapeHit } from './shapes.js';
 import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
 import { findBlockdevTargets } from './blockdev.js';
 import { parseUpid, upidVmid } from './upid.js';
+import { redact } from '../redact.js';
 
 /** An Extraction plus what later stages need but the public type leaves out. */
 export interface DetailedExtraction extends Extraction {
@@ -71,6 +72,31 @@ function mergeTarget(base: RbdTarget, extra: Partial<RbdTarget>): RbdTarget {
   return out;
 }
 
+/** A PVE image name: vm-<vmid>-disk-N, base-<vmid>-disk-N, vm-<vmid>-cloudinit, vm-<vmid>-state-… */
+const IMAGE_NAME = /\b((?:vm|base)-\d+-[A-Za-z0-9_.-]*[A-Za-z0-9])(?:@([A-Za-z0-9_.:-]+))?/;
+/** krbd device paths: /dev/rbd-pve/<fsid>/<pool>[/<ns>]/<image>, /dev/rbd/<pool>/<image>. */
+const DEVICE_PATH = /\/dev\/rbd(?:-pve\/[0-9a-f-]{36})?\/([^/\s']+)\/(?:([^/\s']+)\/)?([^/\s'@]+)(?:@([^\s']+))?/;
+
+/** Pool, image and snapshot named by Proxmox's own wrappers and device paths (not by an rbd: filename). */
+function wrapperTarget(layers: readonly Layer[], message: string): Partial<RbdTarget> {
+  const out: { -readonly [K in keyof RbdTarget]?: RbdTarget[K] } = {};
+  const device = DEVICE_PATH.exec(message);
+  if (device) {
+    out.pool = device[1] ?? null;
+    if (device[3]) { out.image = device[3]; out.namespace = device[2] ?? null; }
+    else { out.image = device[2] ?? null; }
+    if (device[4]) out.snapshot = device[4];
+  }
+  for (const layer of layers) {
+    if (!layer.detail || !['rbd-mutating', 'map-failed', 'unmap-failed'].includes(layer.kind)) continue;
+    const m = IMAGE_NAME.exec(layer.detail);
+    if (m?.[1] && out.image === undefined) out.image = m[1];
+    const snap = m?.[2] ?? /\b(?:snap|to) '([^']+)'/.exec(layer.detail)?.[1];
+    if (snap && out.snapshot === undefined) out.snapshot = snap;
+  }
+  return out;
+}
+
 function vmidFrom(target: RbdTarget, upid: Upid | null, layers: readonly Layer[], message: string): number | null {
   if (upid) {
     const v = upidVmid(upid);
@@ -83,7 +109,7 @@ function vmidFrom(target: RbdTarget, upid: Upid | null, layers: readonly Layer[]
       return Number(layer.detail.split(' ')[0]);
     }
   }
-  const m = /\b(?:start VM|VM|-id) (\d{3,9})\b/.exec(message);
+  const m = /\b(?:start VM|VM|-id|cleanup for|vm:)[ ]?(\d{3,9})\b/.exec(message);
   return m?.[1] ? Number(m[1]) : null;
 }
 
@@ -101,10 +127,12 @@ function framingOf(layers: readonly Layer[], body: string): Extraction['framing'
 }
 
 /** Extracts everything the classifier needs from one message. Pure and deterministic. */
-export function extractMessage(message: string): DetailedExtraction {
+export function extractMessage(rawMessage: string): DetailedExtraction {
+  const message = rawMessage.replace(/[\r\n]+$/, '');
   const parsed = parsePayload(message);
-  const layers = parsed?.layers ?? [];
-  const body = (parsed?.body ?? message).trim();
+  // Layer details and the body are public output: no key material in them.
+  const layers = (parsed?.layers ?? []).map((l) => (l.detail ? { kind: l.kind, detail: redact(l.detail) } : l));
+  const body = redact((parsed?.body ?? message).trim());
   let errno = parsed?.errno ?? null;
 
   const hits: ShapeHit[] = matchShapes(body);
@@ -133,6 +161,10 @@ export function extractMessage(message: string): DetailedExtraction {
     if (hit.fields.keyring && !captured.keyring) captured.keyring = hit.fields.keyring;
     if (hit.fields.conf && !captured.conf) captured.conf = hit.fields.conf;
     if (hit.fields.client && !captured.clientId) captured.clientId = hit.fields.client;
+    if (hit.fields.errno && errno === null) errno = Number(hit.fields.errno);
+  }
+  for (const [key, value] of Object.entries(wrapperTarget(layers, message)) as [keyof RbdTarget, string | null][]) {
+    if (value !== null && captured[key] === undefined) (captured as Record<string, unknown>)[key] = value;
   }
   if (Object.keys(captured).length > 0) target = mergeTarget(target ?? EMPTY_TARGET, captured);
 

@@ -67,7 +67,7 @@ semantics.addOperation<Layer>('layer', {
 });
 
 semantics.addOperation<TailInfo>('tail', {
-  tail(errnoTail, perlTail, _end) {
+  tail(errnoTail, perlTail, _http, _cr, _end) {
     const e = errnoTail.children[0];
     const p = perlTail.children[0];
     return {
@@ -81,6 +81,8 @@ semantics.addOperation<number | null>('errnoValue', {
   errnoTail_ceph(_sep, _open, _minus, digits, _close, _text) { return Number(digits.sourceString); },
   errnoTail_text(_sep, text) { return errnoFromText(text.sourceString); },
   errnoTail_kernel(_prefix, digits) { return Number(digits.sourceString); },
+  errnoTail_parenthesised(_open, text, _close) { return errnoFromText(text.sourceString); },
+  errnoTail_ret(_open, digits, _close) { return Number(digits.sourceString); },
 });
 
 semantics.addOperation<PayloadParse>('parse', {

@@ -6,7 +6,7 @@
 /** Substrings searched in the raw bytes of each chunk. A line with none of them is skipped undecoded. */
 export const NEEDLES: readonly string[] = [
   'rbd', 'RBD', 'ceph', 'Ceph', 'rados', 'RADOS', 'UPID:', 'TASK ', 'start failed',
-  'monclient', 'keyring', 'got timeout', 'cfs-lock', 'fsid',
+  'monclient', 'keyring', 'got timeout', 'cfs-lock', 'fsid', 'usage stats',
 ];
 
 /** Benign lines that contain a needle. Tested on the decoded line before any grammar runs. */

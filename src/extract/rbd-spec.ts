@@ -105,7 +105,10 @@ export function findRbdSpecs(line: string): RbdSpecParse[] {
       if (SPEC_END.test(ch)) break;
       end += 1;
     }
-    const parsed = parseRbdSpec(line.slice(at, Math.min(end, line.length)));
+    // `…:rbd_cache_policy=writeback: invalid conf option` — the location ends with ": ".
+    let slice = line.slice(at, Math.min(end, line.length));
+    if (slice.endsWith(':') && line.charAt(end) === ' ') slice = slice.slice(0, -1);
+    const parsed = parseRbdSpec(slice);
     if (parsed) found.push(parsed);
     from = end;
   }

@@ -7,7 +7,7 @@
 import type { Phase } from '../types.js';
 
 /** Fields a shape can capture from its match. */
-export type ShapeField = 'image' | 'pool' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock';
+export type ShapeField = 'image' | 'pool' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock' | 'errno';
 
 /** One known message. */
 export interface Shape {
@@ -83,13 +83,14 @@ export const SHAPES: readonly Shape[] = [
   { id: 'rbd.has-snapshots', pattern: /image has snapshots - these must be deleted/, phase: 'remove', failure: true },
   { id: 'rbd.delete-error', pattern: /^rbd: delete error/, phase: 'remove', failure: true },
   { id: 'rbd.snap-failed', pattern: /^rbd: failed to create snapshot|^rbd: snap(?:shot)? (?:create|remove|rollback|protect|unprotect) error/, phase: 'snapshot', failure: true },
+  { id: 'rbd.progress-failed', pattern: /^(?:Creating snap|Removing image|Rolling back to snapshot|Resizing image|Exporting image|Importing image|Image copy|Image clone|Image flatten): \d+% complete\.\.\.failed\./, phase: null, failure: true },
   { id: 'rbd.map-failed', pattern: /^rbd: map failed/, phase: 'map', failure: true },
   { id: 'rbd.sysfs-write-failed', pattern: /^rbd: sysfs write failed/, phase: 'map', failure: true },
   { id: 'rbd.feature-mismatch', pattern: /RBD image feature set mismatch/, phase: 'map', failure: true },
   { id: 'rbd.unmap-failed', pattern: /^rbd: (?:unmap failed|sysfs write failed|udev wait failed)/, phase: 'map', failure: true },
   // Linux kernel (KR-xx)
   { id: 'kernel.auth-error', pattern: /^libceph: auth method '(\w+)'/, phase: 'connect', failure: true },
-  { id: 'kernel.auth-init-error', pattern: /^libceph: error -?\d+ on auth protocol|^libceph: failed to decode auth msg/, phase: 'connect', failure: true },
+  { id: 'kernel.auth-init-error', pattern: /^libceph: error -?(\d+) on auth protocol|^libceph: failed to decode auth msg/, phase: 'connect', captures: { errno: 1 }, failure: true },
   { id: 'kernel.no-secret', pattern: /^libceph: no secret set/, phase: 'connect', failure: true },
   { id: 'kernel.unsupported-features', pattern: /^rbd: image (\S+): image uses unsupported features/, phase: 'map', captures: { image: 1 }, failure: true },
   { id: 'kernel.protocol-mismatch', pattern: /^libceph: mon\d+ \S+ (?:feature set mismatch|missing required protocol features)/, phase: 'map', failure: true },

@@ -1,36 +1,52 @@
 /** Reads PVE 9 `-blockdev {json}` arguments with the BlockdevJson grammar and finds the rbd node. */
+import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
+import { ShapeCache, at, type Span } from './shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
 /** A JSON value as the grammar builds it. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** The JSON tree with leaves as spans into the text (materialised from the original). */
+type SpanTree =
+  | { readonly leaf: Span }
+  | { readonly items: readonly SpanTree[] }
+  | { readonly members: readonly (readonly [Span, SpanTree])[] };
+
+const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+
 const semantics = grammars.blockdev.createSemantics();
-semantics.addOperation<JsonValue>('value', {
-  value(inner) { return inner['value']() as JsonValue; },
+semantics.addOperation<SpanTree>('tree', {
+  value(inner) { return inner['tree']() as SpanTree; },
   object(_open, members, _close) {
-    const out: { [key: string]: JsonValue } = {};
-    for (const member of members.asIteration().children) {
-      const [key, value] = member['member']() as [string, JsonValue];
-      out[key] = value;
-    }
-    return out;
+    return { members: members.asIteration().children.map((m) => m['member']() as [Span, SpanTree]) };
   },
-  array(_open, items, _close) {
-    return items.asIteration().children.map((item) => item['value']() as JsonValue);
-  },
-  string(_open, _chars, _close) { return JSON.parse(this.sourceString) as string; },
-  number(_minus, _int, _dot, _frac, _e, _sign, _exp) { return Number(this.sourceString); },
-  literal(_) { return JSON.parse(this.sourceString) as boolean | null; },
+  array(_open, items, _close) { return { items: items.asIteration().children.map((i) => i['tree']() as SpanTree) }; },
+  string(_open, _chars, _close) { return { leaf: span(this) }; },
+  number(_minus, _int, _dot, _frac, _e, _sign, _exp) { return { leaf: span(this) }; },
+  literal(_) { return { leaf: span(this) }; },
 });
-semantics.addOperation<[string, JsonValue]>('member', {
-  member(key, _colon, value) { return [key['value']() as string, value['value']() as JsonValue]; },
+semantics.addOperation<[Span, SpanTree]>('member', {
+  member(key, _colon, value) { return [span(key), value['tree']() as SpanTree]; },
 });
+
+const cache = new ShapeCache<SpanTree>((normalised) => {
+  const match = grammars.blockdev.match(normalised, 'value');
+  return match.succeeded() ? (semantics(match)['tree']() as SpanTree) : null;
+});
+
+function materialise(text: string, tree: SpanTree): JsonValue {
+  if ('leaf' in tree) return JSON.parse(at(text, tree.leaf)) as JsonValue;
+  if ('items' in tree) return tree.items.map((item) => materialise(text, item));
+  const out: { [key: string]: JsonValue } = {};
+  for (const [key, value] of tree.members) out[JSON.parse(at(text, key)) as string] = materialise(text, value);
+  return out;
+}
 
 /** Parses one JSON text (the exact slice). */
 export function parseBlockdevJson(text: string): JsonValue | undefined {
-  const match = grammars.blockdev.match(text, 'value');
-  return match.succeeded() ? (semantics(match)['value']() as JsonValue) : undefined;
+  const tree = cache.get(text);
+  return tree ? materialise(text, tree) : undefined;
 }
 
 /** Index just past the '}' that closes the object opening at `start`, or -1. Strings are skipped. */

@@ -1,9 +1,12 @@
 /**
  * Peels the wrappers off a message with the Payload grammar: what Proxmox, QEMU and
  * Ceph put around an error, outermost first, then the innermost text and its errno.
+ * The grammar runs once per message shape (see shape-cache.ts); values come from spans.
  */
+import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
 import { errnoFromText } from './errno.js';
+import { ShapeCache, at, type Span } from './shape-cache.js';
 
 /** Kinds of wrapper layer, named after what prints them. */
 export type LayerKind =
@@ -28,83 +31,92 @@ export interface PayloadParse {
   readonly perlLocation: string | null;
 }
 
-interface TailInfo { errno: number | null; perl: string | null }
+interface LayerSpans { readonly kind: LayerKind; readonly detail: Span | null }
+/** An errno is a number or a strerror text, read from the original at its span. */
+interface ErrnoSpan { readonly form: 'number' | 'text'; readonly span: Span }
+interface PayloadSpans {
+  readonly layers: readonly LayerSpans[];
+  readonly body: Span;
+  readonly errno: ErrnoSpan | null;
+  readonly perl: Span | null;
+}
+
+const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+const layer = (kind: LayerKind, detail: Node | null = null): LayerSpans => ({ kind, detail: detail ? span(detail) : null });
+/** The detail of the rbd-mutating layer runs from the operation word to before " error: ". */
+const joined = (a: Node, b: Node): Span => [a.source.startIdx, b.source.endIdx];
 
 const semantics = grammars.payload.createSemantics();
 
-semantics.addOperation<Layer>('layer', {
-  layer(inner) { return inner['layer']() as Layer; },
-  taskStatus_error(_) { return { kind: 'task-error', detail: null }; },
-  taskFraming(_user, verb, upid, _sp) {
-    return { kind: verb.sourceString.startsWith('start') ? 'task-start' : 'task-end', detail: upid.sourceString };
-  },
-  startFailed(_) { return { kind: 'start-failed', detail: null }; },
-  commandFailed(_open, command, _close) { return { kind: 'command-failed', detail: command.sourceString }; },
-  rbdQuery(_) { return { kind: 'rbd-query', detail: null }; },
-  rbdMutating(_rbd, operation, rest, _error) {
-    return { kind: 'rbd-mutating', detail: `${operation.sourceString}${rest.sourceString}`.trim() };
-  },
-  mapFailed(_prefix, volume, _sep) { return { kind: 'map-failed', detail: volume.sourceString }; },
-  unmapFailed(_prefix, device, _sep) { return { kind: 'unmap-failed', detail: device.sourceString }; },
-  blockdevAddFailed(_prefix, node, _sep) { return { kind: 'blockdev-add-failed', detail: node.sourceString }; },
-  driveAddFailed(_) { return { kind: 'drive-add-failed', detail: null }; },
-  qmpFailed(_vm, vmid, _sp, _type, _cmd, command, _sep) {
-    return { kind: 'qmp-failed', detail: `${vmid.sourceString} ${command.sourceString}` };
-  },
-  backupFailed(_prefix, vmid, _sep) { return { kind: 'backup-failed', detail: vmid.sourceString }; },
-  copyFailed(_) { return { kind: 'copy-failed', detail: null }; },
-  cfsLock(_prefix, lockId, _sep) { return { kind: 'cfs-lock', detail: lockId.sourceString }; },
-  qemuLocation(program, _sep, argument) {
-    const arg = argument.children[0];
-    return { kind: 'qemu', detail: arg ? arg.sourceString : program.sourceString };
-  },
-  remoteNode(_open, name, _close) { return { kind: 'remote-node', detail: name.sourceString }; },
-  qemuRelay(_) { return { kind: 'qemu-relay', detail: null }; },
-  stampTag(_date, _s, _h1, _h2, _c1, _m1, _m2, _c2, _s1, _s2, _sp) { return { kind: 'stamp', detail: null }; },
-  levelTag(level, _sep) { return { kind: 'level', detail: level.sourceString }; },
-  cephPrefix(stamp, _sp, _thread, _sps, _minus, _prio, _sp2) { return { kind: 'ceph-log', detail: stamp.sourceString }; },
-  errnoBracket(_open, digits, _close) { return { kind: 'errno-bracket', detail: digits.sourceString }; },
+semantics.addOperation<LayerSpans>('layer', {
+  layer(inner) { return inner['layer']() as LayerSpans; },
+  taskStatus_error(_) { return layer('task-error'); },
+  taskFraming(_user, verb, upid, _sp) { return layer(verb.sourceString.startsWith('start') ? 'task-start' : 'task-end', upid); },
+  startFailed(_) { return layer('start-failed'); },
+  commandFailed(_open, command, _close) { return layer('command-failed', command); },
+  rbdQuery(_) { return layer('rbd-query'); },
+  rbdMutating(_rbd, operation, rest, _error) { return { kind: 'rbd-mutating', detail: joined(operation, rest) }; },
+  mapFailed(_prefix, volume, _sep) { return layer('map-failed', volume); },
+  unmapFailed(_prefix, device, _sep) { return layer('unmap-failed', device); },
+  blockdevAddFailed(_prefix, node, _sep) { return layer('blockdev-add-failed', node); },
+  driveAddFailed(_) { return layer('drive-add-failed'); },
+  qmpFailed(_vm, vmid, _sp, _type, _cmd, command, _sep) { return { kind: 'qmp-failed', detail: joined(vmid, command) }; },
+  backupFailed(_prefix, vmid, _sep) { return layer('backup-failed', vmid); },
+  copyFailed(_) { return layer('copy-failed'); },
+  cfsLock(_prefix, lockId, _sep) { return layer('cfs-lock', lockId); },
+  qemuLocation(program, _sep, argument) { return layer('qemu', argument.children[0] ?? program); },
+  remoteNode(_open, name, _close) { return layer('remote-node', name); },
+  qemuRelay(_) { return layer('qemu-relay'); },
+  stampTag(_date, _s, _h1, _h2, _c1, _m1, _m2, _c2, _s1, _s2, _sp) { return layer('stamp'); },
+  levelTag(level, _sep) { return layer('level', level); },
+  cephPrefix(stamp, _sp, _thread, _sps, _minus, _prio, _sp2) { return layer('ceph-log', stamp); },
+  errnoBracket(_open, digits, _close) { return layer('errno-bracket', digits); },
 });
 
-semantics.addOperation<TailInfo>('tail', {
-  tail(errnoTail, perlTail, _http, _cr, _end) {
-    const e = errnoTail.children[0];
-    const p = perlTail.children[0];
+semantics.addOperation<ErrnoSpan | null>('errnoSpan', {
+  errnoTail_ceph(_sep, _open, _minus, digits, _close, _text) { return { form: 'number', span: span(digits) }; },
+  errnoTail_text(_sep, text) { return { form: 'text', span: span(text) }; },
+  errnoTail_kernel(_prefix, digits) { return { form: 'number', span: span(digits) }; },
+  errnoTail_parenthesised(_open, text, _close) { return { form: 'text', span: span(text) }; },
+  errnoTail_ret(_open, digits, _close) { return { form: 'number', span: span(digits) }; },
+});
+
+semantics.addOperation<PayloadSpans>('spans', {
+  message(_spaces, layerIter, body) {
+    const [textIter, tail] = body.children as [Node, Node];
+    const [errnoIter, perlIter] = tail.children as [Node, Node];
+    const errnoNode = errnoIter.children[0];
+    const perlNode = perlIter.children[0];
     return {
-      errno: e ? (e['errnoValue']() as number | null) : null,
-      perl: p ? p.sourceString.trim() : null,
+      layers: layerIter.children.map((child) => child['layer']() as LayerSpans),
+      body: span(textIter),
+      errno: errnoNode ? (errnoNode['errnoSpan']() as ErrnoSpan | null) : null,
+      perl: perlNode ? span(perlNode) : null,
     };
   },
 });
 
-semantics.addOperation<number | null>('errnoValue', {
-  errnoTail_ceph(_sep, _open, _minus, digits, _close, _text) { return Number(digits.sourceString); },
-  errnoTail_text(_sep, text) { return errnoFromText(text.sourceString); },
-  errnoTail_kernel(_prefix, digits) { return Number(digits.sourceString); },
-  errnoTail_parenthesised(_open, text, _close) { return errnoFromText(text.sourceString); },
-  errnoTail_ret(_open, digits, _close) { return Number(digits.sourceString); },
-});
-
-semantics.addOperation<PayloadParse>('parse', {
-  message(_spaces, layerIter, body) {
-    const layers = layerIter.children.map((child) => child['layer']() as Layer);
-    const { text, tail } = body['bodyParts']() as { text: string; tail: TailInfo };
-    let errno = tail.errno;
-    const bracket = layers.find((l) => l.kind === 'errno-bracket');
-    if (errno === null && bracket?.detail) errno = Number(bracket.detail);
-    return { layers, body: text, errno, perlLocation: tail.perl };
-  },
-});
-
-semantics.addOperation<{ text: string; tail: TailInfo }>('bodyParts', {
-  body(textIter, tail) {
-    return { text: textIter.sourceString, tail: tail['tail']() as TailInfo };
-  },
+const cache = new ShapeCache<PayloadSpans>((normalised) => {
+  const match = grammars.payload.match(normalised, 'message');
+  return match.succeeded() ? (semantics(match)['spans']() as PayloadSpans) : null;
 });
 
 /** Parses a message into layers, body and errno; null only when the grammar cannot read it. */
 export function parsePayload(message: string): PayloadParse | null {
-  const match = grammars.payload.match(message, 'message');
-  if (match.failed()) return null;
-  return semantics(match)['parse']() as PayloadParse;
+  const spans = cache.get(message);
+  if (!spans) return null;
+  const layers = spans.layers.map((l) => ({ kind: l.kind, detail: l.detail ? at(message, l.detail) : null }));
+  let errno: number | null = null;
+  if (spans.errno) {
+    const text = at(message, spans.errno.span);
+    errno = spans.errno.form === 'number' ? Number(text) : errnoFromText(text);
+  }
+  const bracket = layers.find((l) => l.kind === 'errno-bracket');
+  if (errno === null && bracket?.detail) errno = Number(bracket.detail);
+  return {
+    layers,
+    body: at(message, spans.body),
+    errno,
+    perlLocation: spans.perl ? at(message, spans.perl).trim() : null,
+  };
 }

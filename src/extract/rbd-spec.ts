@@ -1,5 +1,7 @@
 /** Reads QEMU `rbd:` filenames (legacy -drive form) into an RbdTarget, with the RbdSpec grammar. */
+import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
+import { ShapeCache, at, type Span } from './shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
 /** Every option of the filename, unescaped. `key` (an inline secret) is kept out. */
@@ -20,46 +22,68 @@ export function unescapeRbd(text: string): string {
   return text.replace(/\\(.)/gs, '$1');
 }
 
+interface SpecSpans {
+  readonly pool: Span;
+  readonly namespace: Span | null;
+  readonly image: Span;
+  readonly snapshot: Span | null;
+  readonly options: readonly (readonly [Span, Span])[];
+}
+type LocationSpans = Pick<SpecSpans, 'namespace' | 'image' | 'snapshot'>;
+
+const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+
 const semantics = grammars.rbdSpec.createSemantics();
-semantics.addOperation<RbdSpecParse>('parse', {
+semantics.addOperation<SpecSpans>('spans', {
   spec(_prefix, pool, _slash, location, optionIter) {
-    const loc = location['location']() as { namespace: string | null; image: string; snapshot: string | null };
-    const options: Record<string, string> = {};
-    let hadInlineKey = false;
-    for (const option of optionIter.children) {
-      const [key, value] = option['option']() as [string, string];
-      if (SECRET_OPTIONS.has(key)) hadInlineKey = true;
-      else options[key] = value;
-    }
-    return { pool: unescapeRbd(pool.sourceString), ...loc, options, hadInlineKey };
+    return {
+      pool: span(pool),
+      ...(location['location']() as LocationSpans),
+      options: optionIter.children.map((o) => o['option']() as [Span, Span]),
+    };
   },
 });
-semantics.addOperation<{ namespace: string | null; image: string; snapshot: string | null }>('location', {
+semantics.addOperation<LocationSpans>('location', {
   location_withSnapshot(ref, _at, snapshot) {
-    return { ...(ref['ref']() as { namespace: string | null; image: string }), snapshot: unescapeRbd(snapshot.sourceString) };
+    return { ...(ref['ref']() as Pick<SpecSpans, 'namespace' | 'image'>), snapshot: span(snapshot) };
   },
   location_plain(ref) {
-    return { ...(ref['ref']() as { namespace: string | null; image: string }), snapshot: null };
+    return { ...(ref['ref']() as Pick<SpecSpans, 'namespace' | 'image'>), snapshot: null };
   },
 });
-semantics.addOperation<{ namespace: string | null; image: string }>('ref', {
-  imageRef_namespaced(ns, _slash, name) {
-    return { namespace: unescapeRbd(ns.sourceString), image: unescapeRbd(name.sourceString) };
-  },
-  imageRef_plain(name) {
-    return { namespace: null, image: unescapeRbd(name.sourceString) };
-  },
+semantics.addOperation<Pick<SpecSpans, 'namespace' | 'image'>>('ref', {
+  imageRef_namespaced(ns, _slash, name) { return { namespace: span(ns), image: span(name) }; },
+  imageRef_plain(name) { return { namespace: null, image: span(name) }; },
 });
-semantics.addOperation<[string, string]>('option', {
-  option(_colon, key, _eq, value) {
-    return [unescapeRbd(key.sourceString), unescapeRbd(value.sourceString)];
-  },
+semantics.addOperation<[Span, Span]>('option', {
+  option(_colon, key, _eq, value) { return [span(key), span(value)]; },
+});
+
+const cache = new ShapeCache<SpecSpans>((normalised) => {
+  const match = grammars.rbdSpec.match(normalised, 'spec');
+  return match.succeeded() ? (semantics(match)['spans']() as SpecSpans) : null;
 });
 
 /** Parses one `rbd:` filename (the exact token, nothing around it). */
 export function parseRbdSpec(spec: string): RbdSpecParse | null {
-  const match = grammars.rbdSpec.match(spec, 'spec');
-  return match.succeeded() ? (semantics(match)['parse']() as RbdSpecParse) : null;
+  const spans = cache.get(spec);
+  if (!spans) return null;
+  const value = (s: Span): string => unescapeRbd(at(spec, s));
+  const options: Record<string, string> = {};
+  let hadInlineKey = false;
+  for (const [key, val] of spans.options) {
+    const name = value(key);
+    if (SECRET_OPTIONS.has(name)) hadInlineKey = true;
+    else options[name] = value(val);
+  }
+  return {
+    pool: value(spans.pool),
+    namespace: spans.namespace ? value(spans.namespace) : null,
+    image: value(spans.image),
+    snapshot: spans.snapshot ? value(spans.snapshot) : null,
+    options,
+    hadInlineKey,
+  };
 }
 
 /** Splits a `mon_host` value (`a;b;[::1]:6789`, commas or spaces also accepted). */

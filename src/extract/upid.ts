@@ -1,36 +1,47 @@
-/** UPIDs (Proxmox task ids), validated with the Payload grammar's `upid` rule. */
+/** UPIDs (Proxmox task ids), validated with the Payload grammar's `upid` rule (once per shape). */
+import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
+import { ShapeCache, at, type Span } from './shape-cache.js';
 import type { Upid } from '../types.js';
 
+type UpidSpans = Record<'node' | 'pid' | 'pstart' | 'start' | 'type' | 'id' | 'user', Span>;
+const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+
 const semantics = grammars.payload.createSemantics();
-semantics.addOperation<Upid>('upid', {
+semantics.addOperation<UpidSpans>('upid', {
   upid(_p, node, _c1, pid, _c2, pstart, _c3, start, _c4, type, _c5, id, _c6, user, _c7) {
-    return {
-      text: this.sourceString,
-      node: node.sourceString,
-      pid: parseInt(pid.sourceString, 16),
-      pstart: parseInt(pstart.sourceString, 16),
-      startTime: parseInt(start.sourceString, 16),
-      type: type.sourceString,
-      id: id.sourceString,
-      user: user.sourceString,
-    };
+    return { node: span(node), pid: span(pid), pstart: span(pstart), start: span(start), type: span(type), id: span(id), user: span(user) };
   },
+});
+
+const cache = new ShapeCache<UpidSpans>((normalised) => {
+  const match = grammars.payload.match(normalised, 'upid');
+  return match.succeeded() ? (semantics(match)['upid']() as UpidSpans) : null;
 });
 
 const UPID_TOKEN = /UPID:[^\s]+?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:/;
 
 /** Parses the exact UPID text. */
 export function parseUpid(text: string): Upid | null {
-  const match = grammars.payload.match(text, 'upid');
-  return match.succeeded() ? (semantics(match)['upid']() as Upid) : null;
+  const s = cache.get(text);
+  if (!s) return null;
+  return {
+    text,
+    node: at(text, s.node),
+    pid: parseInt(at(text, s.pid), 16),
+    pstart: parseInt(at(text, s.pstart), 16),
+    startTime: parseInt(at(text, s.start), 16),
+    type: at(text, s.type),
+    id: at(text, s.id),
+    user: at(text, s.user),
+  };
 }
 
 /** Finds and parses the first UPID inside a line or a file name. */
 export function findUpid(text: string): Upid | null {
-  const at = text.indexOf('UPID:');
-  if (at < 0) return null;
-  const token = UPID_TOKEN.exec(text.slice(at));
+  const start = text.indexOf('UPID:');
+  if (start < 0) return null;
+  const token = UPID_TOKEN.exec(text.slice(start));
   return token ? parseUpid(token[0]) : null;
 }
 

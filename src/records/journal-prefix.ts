@@ -1,5 +1,7 @@
 /** Reads the part of a journal/syslog line before the message, with the JournalPrefix grammar. */
+import type { Node } from 'ohm-js';
 import { grammars } from '../extract/grammars.js';
+import { ShapeCache, at, type Span } from '../extract/shape-cache.js';
 
 /** The fields of a line prefix. */
 export interface JournalPrefixParse {
@@ -17,48 +19,64 @@ export interface JournalPrefixParse {
   readonly length: number;
 }
 
-type Stamp = Pick<JournalPrefixParse, 'stamp' | 'month' | 'day' | 'date' | 'clock' | 'zone'>;
+type StampSpans = {
+  readonly stamp: JournalPrefixParse['stamp'];
+  readonly month: Span | null;
+  readonly day: Span | null;
+  readonly date: Span | null;
+  readonly clock: Span;
+  readonly zone: Span | null;
+};
+interface PrefixSpans extends StampSpans {
+  readonly host: Span;
+  readonly ident: Span;
+  readonly pid: Span | null;
+}
+
+const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
 
 const semantics = grammars.journalPrefix.createSemantics();
-semantics.addOperation<Omit<JournalPrefixParse, 'length'>>('prefix', {
+semantics.addOperation<PrefixSpans>('prefix', {
   prefix(stamp, _spaces, host, _sp, tag, _colon, _sp2) {
-    const [identNode, pidIter] = tag.children;
-    const pidText = pidIter?.children[0]?.sourceString ?? null;
+    const [identNode, pidIter] = tag.children as [Node, Node];
+    const pidNode = pidIter.children[0];
     return {
-      ...(stamp['stamp']() as Stamp),
-      host: host.sourceString,
-      ident: identNode?.sourceString ?? '',
-      pid: pidText ? Number(pidText.slice(1, -1)) : null,
+      ...(stamp['stamp']() as StampSpans),
+      host: span(host),
+      ident: span(identNode),
+      pid: pidNode ? [pidNode.source.startIdx + 1, pidNode.source.endIdx - 1] : null,
     };
   },
 });
-semantics.addOperation<Stamp>('stamp', {
-  stamp(inner) { return inner['stamp']() as Stamp; },
+semantics.addOperation<StampSpans>('stamp', {
+  stamp(inner) { return inner['stamp']() as StampSpans; },
   shortStamp(month, spaces, d1, d2, _sp, clock) {
     const padded = spaces.sourceString.length > 1 || d2.sourceString === '';
     const precise = clock.sourceString.includes('.');
     return {
       stamp: precise ? 'short-precise' : padded ? 'syslog' : 'short',
-      month: month.sourceString,
-      day: Number(d1.sourceString + d2.sourceString),
+      month: span(month),
+      day: [d1.source.startIdx, d2.source.endIdx],
       date: null,
-      clock: clock.sourceString,
+      clock: span(clock),
       zone: null,
     };
   },
   fullStamp(_weekday, _sp, date, _sp2, clock, _sp3, zone) {
-    return { stamp: 'short-full', month: null, day: null, date: date.sourceString, clock: clock.sourceString, zone: zone.sourceString };
+    return { stamp: 'short-full', month: null, day: null, date: span(date), clock: span(clock), zone: span(zone) };
   },
   isoStamp(date, _t, clock, zone) {
+    const z = zone.children[0];
     return {
       stamp: clock.sourceString.includes('.') ? 'short-iso-precise' : 'short-iso',
-      month: null,
-      day: null,
-      date: date.sourceString,
-      clock: clock.sourceString,
-      zone: zone.children[0]?.sourceString ?? null,
+      month: null, day: null, date: span(date), clock: span(clock), zone: z ? span(z) : null,
     };
   },
+});
+
+const cache = new ShapeCache<PrefixSpans>((normalised) => {
+  const match = grammars.journalPrefix.match(normalised, 'prefix');
+  return match.succeeded() ? (semantics(match)['prefix']() as PrefixSpans) : null;
 });
 
 /** Parses the prefix of `line`; null when it is not a journal/syslog line. */
@@ -68,7 +86,19 @@ export function parseJournalPrefix(line: string): JournalPrefixParse | null {
   const end = colon >= 0 ? colon + 2 : line.endsWith(':') ? line.length : -1;
   if (end < 0 || end > 400) return null;
   const slice = line.slice(0, end);
-  const match = grammars.journalPrefix.match(slice, 'prefix');
-  if (match.failed()) return null;
-  return { ...(semantics(match)['prefix']() as Omit<JournalPrefixParse, 'length'>), length: end };
+  const s = cache.get(slice);
+  if (!s) return null;
+  const v = (sp: Span | null): string | null => (sp ? at(slice, sp) : null);
+  return {
+    stamp: s.stamp,
+    month: v(s.month),
+    day: s.day ? Number(at(slice, s.day)) : null,
+    date: v(s.date),
+    clock: at(slice, s.clock),
+    zone: v(s.zone),
+    host: at(slice, s.host),
+    ident: at(slice, s.ident),
+    pid: s.pid ? Number(at(slice, s.pid)) : null,
+    length: end,
+  };
 }

@@ -1,0 +1,51 @@
+/**
+ * Parse each message *shape* once. Grammar rules treat every digit alike (`digit`, `hexDigit`),
+ * so replacing each digit with `0` (and the hex fields of UPIDs with `0`s) keeps the string's
+ * length and its parse tree. Parsers run on that normalised copy, return character spans, and are
+ * cached by it; callers read the values from the original text at those spans. Lines that differ
+ * only in VMIDs, PIDs, times or task ids then share one ohm parse.
+ */
+
+/** A half-open character range [start, end) into the original text. */
+export type Span = readonly [number, number];
+
+const DIGITS = /[0-9]/g;
+const UPID_HEX = /UPID:([^:\s]*):([0-9A-Fa-f]+):([0-9A-Fa-f]+):([0-9A-Fa-f]+):/g;
+
+/** The normalised copy: same length, digits and UPID hex fields replaced by `0`. */
+export function shapeKey(text: string): string {
+  let out = text.replace(DIGITS, '0');
+  if (out.includes('UPID:')) {
+    out = out.replace(UPID_HEX, (_m, node: string, a: string, b: string, c: string) =>
+      `UPID:${node}:${'0'.repeat(a.length)}:${'0'.repeat(b.length)}:${'0'.repeat(c.length)}:`);
+  }
+  return out;
+}
+
+/** A bounded cache from shape key to parse result (null = the grammar rejected that shape). */
+export class ShapeCache<T> {
+  private readonly map = new Map<string, T | null>();
+  private readonly limit: number;
+  private readonly parse: (normalised: string) => T | null;
+  constructor(parse: (normalised: string) => T | null, limit = 8192) {
+    this.parse = parse;
+    this.limit = limit;
+  }
+
+  /** The parse of `text`'s shape (spans valid for `text` itself). */
+  get(text: string): T | null {
+    const key = shapeKey(text);
+    let hit = this.map.get(key);
+    if (hit === undefined) {
+      hit = this.parse(key);
+      if (this.map.size >= this.limit) this.map.clear();
+      this.map.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+/** The original text at a span. */
+export function at(text: string, span: Span): string {
+  return text.slice(span[0], span[1]);
+}

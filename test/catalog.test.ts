@@ -43,6 +43,11 @@ interface Entry {
   readonly expect: Expect;
   /** Not an error: task framing, a success marker, or an info/progress line. */
   readonly marker?: 'framing' | 'success' | 'info';
+  /**
+   * `false`: an error, but not an RBD failure on its own (quorum, pmxcfs, UPID parsing, HA state, …).
+   * It must parse into the right fields, and no incident may rest on it alone.
+   */
+  readonly incident?: false;
   readonly host?: string;
   /** An inline secret the message carries; it must never leave the library. */
   readonly secret?: string;
@@ -89,9 +94,10 @@ function checkResult(e: Entry, rendering: string, result: AnalysisResult, node: 
   if (e.secret && JSON.stringify(result).includes(e.secret)) out.push(`${tag} the inline key appears in the result`);
   const text = e.message.trimEnd();
   const holds = (i: Incident): boolean => i.evidence.some((ev) => ev.text.trimEnd() === text || (e.secret !== undefined && ev.text.includes('<redacted>')));
-  if (e.marker) {
+  if (e.marker || e.incident === false) {
+    const what = e.marker ? `${e.marker} marker` : 'line marked "incident": false';
     const alone = result.incidents.filter((i) => holds(i) && i.evidence.length === 1);
-    if (alone.length > 0) out.push(`${tag} a ${e.marker} marker is the only evidence of incident ${alone.map((i) => i.cause).join(', ')}`);
+    if (alone.length > 0) out.push(`${tag} a ${what} is the only evidence of incident ${alone.map((i) => i.cause).join(', ')}`);
     return out;
   }
   const incident = result.incidents.find(holds);
@@ -145,6 +151,7 @@ test('fixtures: ids, variants and shape of every entry', () => {
     keys.add(key);
     assert.match(e.id, /^(?:PS|PC|PCL|GC|QS|RA|PM|PH|QE|CL|RB|LR|KR|CY|EX)-(?:\d\d[bc]?|old|[A-F])$/, key);
     assert.ok(e.message.length > 0 && typeof e.ident === 'string', key);
+    assert.ok(e.incident === undefined || (e.incident === false && e.marker === undefined), `${key}: "incident" is only ever false, and not with a marker`);
   }
   // Every catalog family is present.
   for (const family of ['PS', 'PC', 'PCL', 'GC', 'QS', 'RA', 'PM', 'PH', 'QE', 'CL', 'RB', 'LR', 'KR', 'CY']) {
@@ -194,7 +201,7 @@ test('inline key= secrets never appear in results, reports or parsed lines', asy
 });
 
 test('export: several entries, blank line between them, text and binary MESSAGE mixed', async () => {
-  const picks = ENTRIES.filter((e) => !e.marker && !e.knownGap && e.ident !== 'task' && e.expect.image !== undefined).slice(0, 6);
+  const picks = ENTRIES.filter((e) => !e.marker && e.incident !== false && !e.knownGap && e.ident !== 'task' && e.expect.image !== undefined).slice(0, 6);
   assert.ok(picks.length >= 3);
   const hosts = picks.map((_, i) => `pve${i + 1}`);
   const stream = Buffer.concat(picks.map((e, i) => renderExport({ ident: e.ident, message: e.message, host: hosts[i] as string }, i % 2 === 1, i)));

@@ -381,7 +381,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'connect-failed-no-errno',
     causes: { 'client-mismatch': 0.3, 'key-stale': 0.25, 'keyring-missing': 0.25, 'mon-unreachable': 0.2, 'config-split': 0.1 },
-    when: { shapes: ['rbd.couldnt-connect', 'qemu.error-connecting'], noErrno: true },
+    when: { shapes: ['rbd.couldnt-connect', 'qemu.error-connecting', 'pve.mon-create-connect-failed'], noErrno: true },
     explanation: {
       symptom: 'The client could not connect to the cluster; the line gives no reason.',
       cause: 'Connecting covers monitors, the keyring and the key; `rbd` prints no errno here, and Proxmox keeps only this line of its output.',
@@ -412,8 +412,8 @@ export const RULES: readonly Rule[] = [
     id: 'image-held',
     causes: { 'image-busy': 0.9 },
     when: {
-      shapes: ['rbd.watchers', 'librbd.watch-failed', 'librbd.break-lock-failed', 'librbd.exclusive-lock',
-        'pve.cfs-lock-timeout', 'pve.locked-command-timeout', 'pve.lock-file-timeout'],
+      shapes: ['rbd.watchers', 'rbd.watchers-hint', 'librbd.watch-failed', 'librbd.break-lock-failed', 'librbd.exclusive-lock',
+        'pve.cfs-lock-timeout', 'pve.locked-command-timeout', 'pve.lock-file-timeout', 'pve.lock-file-busy', 'pve.lock-acquire-failed'],
     },
     explanation: {
       symptom: 'The image, its lock, or the storage lock is held by someone else.',
@@ -422,7 +422,10 @@ export const RULES: readonly Rule[] = [
     },
     refs: [],
     samples: {
-      match: ['rbd: error: image still has watchers', "cfs-lock 'storage-ceph-vm' error: got lock request timeout"],
+      match: [
+        'rbd: error: image still has watchers', "cfs-lock 'storage-ceph-vm' error: got lock request timeout",
+        "can't lock file '/var/lock/pve-manager/pve-storage-ceph-vm' - can't acquire lock '/var/lock/pve-manager/pve-storage-ceph-vm' - Resource temporarily unavailable",
+      ],
       noMatch: ['rbd: error: image has snapshots - these must be deleted with \'rbd snap purge\' before the image can be removed.'],
     },
   },
@@ -540,19 +543,22 @@ export const RULES: readonly Rule[] = [
   {
     id: 'rbd-exit-enoent',
     causes: { 'keyring-missing': 0.4, 'image-not-found': 0.4, 'config-split': 0.2 },
-    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed'], errno: [2] },
+    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed', 'command-failed'], errno: [2] },
     explanation: {
       symptom: '`rbd` exited with status 2 (No such file or directory) and printed nothing Proxmox kept.',
       cause: 'Something the call needed is missing: the keyring file, the conf, the pool or the image.',
       fix: 'Run the same `rbd` call by hand with the conf, id and keyring of the storage; its message names what is missing.',
     },
     refs: ['article: Task 3', 'article: Task 5', 'article: Task 6'],
-    samples: { match: ['rbd error: exit code 2'], noMatch: ['rbd error: exit code 13'] },
+    samples: {
+      match: ['rbd error: exit code 2', "command '/usr/bin/rbd -p vmdata -n client.pve --keyring /etc/pve/priv/ceph/ceph-vm.keyring info vm-101-disk-0' failed: exit code 2"],
+      noMatch: ['rbd error: exit code 13', "command '/usr/bin/kvm -id 101 -name vm101' failed: exit code 2"],
+    },
   },
   {
     id: 'rbd-exit-denied',
     causes: { 'caps-insufficient': 0.35, 'client-mismatch': 0.3, 'key-stale': 0.25, 'config-split': 0.1 },
-    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed'], errno: [1, 13] },
+    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed', 'command-failed'], errno: [1, 13] },
     explanation: {
       symptom: '`rbd` exited with a permission error and printed nothing Proxmox kept.',
       cause: 'Either the cluster refused the key (client name, stale key) or the caps refused the operation.',
@@ -596,7 +602,7 @@ export const RULES: readonly Rule[] = [
     id: 'vm-start-failed',
     causes: { unknown: 0.3 },
     fallback: true,
-    when: { shapes: ['qemu.exited'], layers: ['start-failed'] },
+    when: { shapes: ['qemu.exited', 'pve.exit-code'], layers: ['start-failed'] },
     explanation: {
       symptom: 'A VM start failed; the journal line only says QEMU exited.',
       cause: 'QEMU\'s own error (for an RBD disk: the `kvm: -drive …` or `kvm: -blockdev …` line) is in the task log, not in the journal. It may not be an RBD problem at all.',
@@ -604,8 +610,159 @@ export const RULES: readonly Rule[] = [
     },
     refs: ['article: Task 10', 'article: FAQ 1'],
     samples: {
-      match: ['start failed: QEMU exited with code 1'],
-      noMatch: ['VM 101 started with PID 4242 using QEMU 9.2'],
+      match: ['start failed: QEMU exited with code 1', "start failed: command '/usr/bin/kvm -id 101 -name vm101 -drive file=rbd:vmdata/vm-101-disk-0:conf=/etc/pve/ceph.conf:id=pve,if=none' failed: exit code 1"],
+      noMatch: ['VM 101 started with PID 4242 using QEMU 9.2', "command '/usr/bin/kvm -id 101 -name vm101' failed: exit code 1"],
+    },
+  },
+{
+    id: 'auth-protocol-invalid',
+    causes: { 'config-split': 0.6, 'keyring-missing': 0.2, unknown: 0.2 },
+    when: { shapes: ['ceph.auth-protocol-invalid'] },
+    explanation: {
+      symptom: 'The Ceph client found no usable authentication method in its settings.',
+      cause: 'auth_supported / auth_client_required in the conf (or on the command line) is empty or names a method Ceph does not know, so the client cannot authenticate at all; usually a hand-edited or foreign ceph.conf.',
+      fix: 'Check the auth_* lines of the conf the process read (and the options Proxmox passed) and set them to cephx.',
+    },
+    refs: ['article: Task 8', 'article: Task 11', 'article: FAQ 2'],
+    samples: {
+      match: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 AuthRegistry(0x55d0c2a3b8e0) WARNING: unknown auth protocol defined: cephz'],
+      noMatch: ['2025-03-01T10:00:00.123+0100 7f0c3a0e9d80 -1 AuthRegistry(0x55d0c2a3b8e0) no keyring found at /etc/pve/priv/ceph/ceph-vm.keyring, disabling cephx'],
+    },
+  },
+  {
+    id: 'conf-option-invalid',
+    causes: { 'config-split': 0.6, unknown: 0.3 },
+    when: { shapes: ['radosperl.conf-set-failed'] },
+    explanation: {
+      symptom: 'Proxmox\'s RADOS helper could not apply a Ceph option.',
+      cause: 'A value it passes (mon_host from the storage, or an option from the conf) is malformed for this Ceph version.',
+      fix: 'Check monhost and the options of the storage in storage.cfg and the conf it uses; run `ceph -s` with the same conf to see the parse error.',
+    },
+    refs: ['article: Task 8', 'article: FAQ 2'],
+    samples: {
+      match: ['rados_conf_set failed - Invalid argument'],
+      noMatch: ['rados_connect failed - Invalid argument'],
+    },
+  },
+  {
+    id: 'mon-command-denied',
+    causes: { 'caps-insufficient': 0.8, 'client-mismatch': 0.1 },
+    when: { shapes: ['radosperl.mon-command-denied'] },
+    explanation: {
+      symptom: 'A monitor command was refused after the client had connected.',
+      cause: 'The client authenticated, but its mon caps do not allow the command (Proxmox asks the monitors for pool lists and usage).',
+      fix: 'Give the client `mon "profile rbd"` (read `ceph auth get client.<id>` first).',
+    },
+    refs: ['article: Triage 3', 'article: Task 14', 'article: FAQ 4'],
+    samples: {
+      match: ["mon_command failed - access denied: does your client key have mon allow r permission on cmd 'osd pool ls'?"],
+      noMatch: ['mon_command failed - got timeout'],
+    },
+  },
+  {
+    id: 'rbd-output-unreadable',
+    causes: { unknown: 0.5, 'config-split': 0.3 },
+    when: { shapes: ['pve.rbd-output-unreadable'] },
+    explanation: {
+      symptom: 'Proxmox could not make sense of what `rbd` printed.',
+      cause: 'The `rbd` call itself worked, but its output was not what Proxmox expects: warnings mixed into it (often from a malformed or foreign ceph.conf), or an `rbd` version Proxmox does not support.',
+      fix: 'Run the same `rbd` command by hand with the storage\'s conf and id and read its first lines; fix the conf warnings it prints.',
+    },
+    refs: ['article: Checklist A', 'article: FAQ 2'],
+    samples: {
+      match: ["got unexpected data from 'rbd ls': 'warning: line 3: unknown option'", 'got no images from rbd du'],
+      noMatch: ['rbd error: rbd: listing images failed: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'storage-keyring-setup',
+    causes: { 'keyring-missing': 0.7, unknown: 0.2 },
+    when: { shapes: ['pve.storage-keyring-setup'] },
+    explanation: {
+      symptom: 'Adding or updating an external Ceph storage failed while storing its key.',
+      cause: 'Proxmox could not put the storage keyring under /etc/pve/priv/ceph (source file missing or unreadable, or one is already there); a storage left without its keyring later connects without cephx and is refused.',
+      fix: 'Check /etc/pve/priv/ceph/<storage>.keyring: create it from `ceph auth get client.<id>` of the external cluster, or remove the stale one and add the storage again.',
+    },
+    refs: ['article: Triage 2', 'article: Task 2', 'article: Task 3'],
+    samples: {
+      match: ["failed to copy ceph authx keyring for storage 'ext-ceph': No such file or directory"],
+      noMatch: ["storage 'ext-ceph' does not exist"],
+    },
+  },
+  {
+    id: 'storage-unusable',
+    causes: { 'config-split': 0.5, unknown: 0.4 },
+    when: { shapes: ['pve.storage-unusable'] },
+    explanation: {
+      symptom: 'Proxmox refused to use the storage on this node.',
+      cause: 'storage.cfg has no such storage, disables it, or limits it to other nodes, so this node never even reaches Ceph; a VM config that names it fails here only.',
+      fix: 'Compare storage.cfg (`pvesm status`) with the disks in the VM config, and the storage\'s nodes list with this node.',
+    },
+    refs: ['article: Mistake 1', 'article: Checklist B'],
+    samples: {
+      match: ["storage 'ceph-vm' is not available on node 'pve3'"],
+      noMatch: ["ignoring custom ceph config for storage 'ceph-vm', 'monhost' is not set (assuming pveceph managed cluster)!"],
+    },
+  },
+  {
+    id: 'deactivation-failed',
+    causes: { 'image-busy': 0.6, unknown: 0.3 },
+    when: { shapes: ['pve.deactivation-failed'] },
+    explanation: {
+      symptom: 'Proxmox could not deactivate (unmap) the disks after the VM stopped.',
+      cause: 'With krbd the mapped device is usually still open (another process, a leftover mapping), so the unmap fails as busy.',
+      fix: 'Look for users of the device with `rbd showmapped` and `lsof`/`fuser` on /dev/rbd*, then unmap it by hand.',
+    },
+    refs: [],
+    samples: {
+      match: ['volume deactivation failed: ceph-vm:vm-101-disk-0 ceph-vm:vm-101-disk-1'],
+      noMatch: ["can't map rbd volume vm-101-disk-0: rbd: sysfs write failed"],
+    },
+  },
+  {
+    id: 'snapshot-has-children',
+    causes: { 'image-busy': 0.7, unknown: 0.2 },
+    when: { shapes: ['librbd.snap-has-children'] },
+    explanation: {
+      symptom: 'A snapshot could not be unprotected.',
+      cause: 'Clones still depend on it (linked clones of a template), so Ceph keeps it protected.',
+      fix: 'List them with `rbd children <pool>/<image>@<snap>`; flatten or remove those clones first.',
+    },
+    refs: [],
+    samples: {
+      match: ["2025-03-01 10:00:00.123456 7f0c3a0e9d80 -1 librbd: snap_unprotect: can't unprotect; at least 1 child(ren) in pool vmdata"],
+      noMatch: ['2025-03-01 10:00:00.123456 7f0c3a0e9d80 -1 librbd: error removing header: (16) Device or resource busy'],
+    },
+  },
+  {
+    id: 'krbd-map-option',
+    causes: { 'krbd-features': 0.7, unknown: 0.2 },
+    when: { shapes: ['rbd.map-option-invalid'] },
+    explanation: {
+      symptom: '`rbd map` rejected a map option.',
+      cause: 'The storage or the kernel client uses a map option this kernel or rbd tool does not know (e.g. rxbounce on older kernels).',
+      fix: 'Remove the option from the storage\'s krbd map options, or update the kernel.',
+    },
+    refs: [],
+    samples: {
+      match: ["rbd: unknown map option 'rxbounce'"],
+      noMatch: ['rbd: map failed: (13) Permission denied'],
+    },
+  },
+  {
+    id: 'qemu-img-copy-failed',
+    causes: { unknown: 0.3 },
+    fallback: true,
+    when: { shapes: ['pve.exit-code'], layers: ['copy-failed'] },
+    explanation: {
+      symptom: 'A disk copy with qemu-img failed; the line only gives its exit code.',
+      cause: 'qemu-img\'s own error (for an RBD target: a `qemu-img: …` line naming the rbd: filename) is printed just before it in the task log.',
+      fix: 'Read the task log lines above this one; feed the whole task log to rbd-explain.',
+    },
+    refs: ['article: Task 10', 'article: Checklist A'],
+    samples: {
+      match: ["TASK ERROR: copy failed: command '/usr/bin/qemu-img convert -p -n -f raw -O raw /var/lib/vz/images/101/vm-101-disk-0.raw zeroinit:rbd:vmdata/vm-101-disk-0' failed: exit code 1"],
+      noMatch: ["command '/usr/bin/qemu-img convert -p -n -f raw -O raw a b' failed: exit code 1"],
     },
   },
 ];

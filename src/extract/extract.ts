@@ -74,8 +74,8 @@ function mergeTarget(base: RbdTarget, extra: Partial<RbdTarget>): RbdTarget {
 
 /** A PVE image name: vm-<vmid>-disk-N, base-<vmid>-disk-N, vm-<vmid>-cloudinit, vm-<vmid>-state-… */
 const IMAGE_NAME = /\b((?:vm|base)-\d+-[A-Za-z0-9_.-]*[A-Za-z0-9])(?:@([A-Za-z0-9_.:-]+))?/;
-/** krbd device paths: /dev/rbd-pve/<fsid>/<pool>[/<ns>]/<image>, /dev/rbd/<pool>/<image>. */
-const DEVICE_PATH = /\/dev\/rbd(?:-pve\/[0-9a-f-]{36})?\/([^/\s']+)\/(?:([^/\s']+)\/)?([^/\s'@]+)(?:@([^\s']+))?/;
+/** krbd device paths: /dev/rbd-pve/<fsid>/<pool>[/<ns>]/<image>, /dev/rbd/<pool>/<image> (a `:` ends the path). */
+const DEVICE_PATH = /\/dev\/rbd(?:-pve\/[0-9a-f-]{36})?\/([^/\s':]+)\/(?:([^/\s':]+)\/)?([^/\s'@:]+)(?:@([^\s':]+))?/;
 
 /** Pool, image and snapshot named by Proxmox's own wrappers and device paths (not by an rbd: filename). */
 function wrapperTarget(layers: readonly Layer[], message: string): Partial<RbdTarget> {
@@ -91,7 +91,7 @@ function wrapperTarget(layers: readonly Layer[], message: string): Partial<RbdTa
     if (!layer.detail || !['rbd-mutating', 'map-failed', 'unmap-failed'].includes(layer.kind)) continue;
     const m = IMAGE_NAME.exec(layer.detail);
     if (m?.[1] && out.image === undefined) out.image = m[1];
-    const snap = m?.[2] ?? /\b(?:snap|to) '([^']+)'/.exec(layer.detail)?.[1];
+    const snap = m?.[2] ?? /\b(?:snap|to) '([^']+)'|\bsnap ([^\s']+)$/.exec(layer.detail)?.slice(1).find((v) => v !== undefined);
     if (snap && out.snapshot === undefined) out.snapshot = snap;
   }
   return out;
@@ -109,8 +109,36 @@ function vmidFrom(target: RbdTarget, upid: Upid | null, layers: readonly Layer[]
       return Number(layer.detail.split(' ')[0]);
     }
   }
-  const m = /\b(?:start VM|VM|-id|cleanup for|vm:)[ ]?(\d{3,9})\b/.exec(message);
+  const m = /\b(?:start VM|VM|-id|cleanup for|vm:|qemu-server_|qemu-server\/lock-)[ ]?(\d{3,9})\b/.exec(message);
   return m?.[1] ? Number(m[1]) : null;
+}
+
+/** Storage id from a lock id or lock file: `storage-<id>` (cfs lock), `/var/lock/pve-manager/pve-storage-<id>`. */
+function storageFromLock(lock: string | null | undefined): string | null {
+  return (lock && /(?:^|\/)(?:pve-)?storage-([^/\s']+)$/.exec(lock)?.[1]) || null;
+}
+
+/**
+ * What an `rbd` command line in a run_command wrapper names (`command '/usr/bin/rbd -p <pool> -n client.<id>
+ * --keyring <path> … <image>' failed: …`). The monitor list (`-m`) is left out: Proxmox passes it only for
+ * external clusters and it is read from the storage config instead.
+ */
+function rbdCommandTarget(command: string | null | undefined): Partial<RbdTarget> | null {
+  if (!command || !/^(?:\S*\/)?rbd\s/.test(command)) return null;
+  const words = command.split(/\s+/);
+  const out: { -readonly [K in keyof RbdTarget]?: RbdTarget[K] } = {};
+  for (let i = 1; i < words.length; i++) {
+    const [word, next] = [words[i] ?? '', words[i + 1] ?? null];
+    if (next === null) break;
+    if (word === '-p' || word === '--pool') out.pool ??= next;
+    else if (word === '-n' || word === '--name') out.clientId ??= next.replace(/^client\./, '');
+    else if (word === '--id') out.clientId ??= next;
+    else if (word === '--keyring' || word === '-k') out.keyring ??= next;
+    else if (word === '-c' || word === '--conf') out.conf ??= next;
+  }
+  const image = IMAGE_NAME.exec(command);
+  if (image?.[1]) out.image = image[1];
+  return out;
 }
 
 function framingOf(layers: readonly Layer[], body: string): Extraction['framing'] {
@@ -141,8 +169,10 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   let exitCode: number | null = null;
   const exit = /^exit code (\d+)$/.exec(body) ?? /^QEMU exited with code (\d+)/.exec(body);
   if (exit?.[1]) exitCode = Number(exit[1]);
-  // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b).
-  if (errno === null && exitCode !== null && layers.some((l) => l.kind === 'rbd-query' || l.kind === 'rbd-mutating')) {
+  const rbdCommand = rbdCommandTarget(command?.detail);
+  // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b, PC-07).
+  if (errno === null && exitCode !== null
+    && (rbdCommand !== null || layers.some((l) => ['rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed'].includes(l.kind)))) {
     errno = exitCode;
   }
   if (command && body === 'got timeout') {
@@ -158,25 +188,28 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   for (const hit of hits) {
     if (hit.fields.image && !captured.image) captured.image = hit.fields.image;
     if (hit.fields.pool && !captured.pool) captured.pool = hit.fields.pool;
+    if (hit.fields.namespace && !captured.namespace) captured.namespace = hit.fields.namespace;
     if (hit.fields.keyring && !captured.keyring) captured.keyring = hit.fields.keyring;
     if (hit.fields.conf && !captured.conf) captured.conf = hit.fields.conf;
     if (hit.fields.client && !captured.clientId) captured.clientId = hit.fields.client;
     if (hit.fields.errno && errno === null) errno = Number(hit.fields.errno);
   }
-  for (const [key, value] of Object.entries(wrapperTarget(layers, message)) as [keyof RbdTarget, string | null][]) {
+  for (const [key, value] of Object.entries({ ...rbdCommand, ...wrapperTarget(layers, message) }) as [keyof RbdTarget, string | null][]) {
     if (value !== null && captured[key] === undefined) (captured as Record<string, unknown>)[key] = value;
   }
   if (Object.keys(captured).length > 0) target = mergeTarget(target ?? EMPTY_TARGET, captured);
 
   const upidLayer = layers.find((l) => l.kind === 'task-start' || l.kind === 'task-end');
-  const upid = upidLayer?.detail ? parseUpid(upidLayer.detail) : null;
+  // Otherwise a UPID named inside the text (`start VM 101: UPID:…`, a task log path).
+  const upidText = upidLayer?.detail ?? /\bUPID:[^\s']+/.exec(message)?.[0] ?? null;
+  const upid = upidText ? parseUpid(upidText) : null;
 
   const phase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? layerPhase(layers);
   const bad = hits.find((h) => h.shape.id === 'ceph.auth-bad-method');
   const badMatch = bad ? bad.shape.pattern.exec(body) : null;
   const storageHit = hits.find((h) => h.fields.storage)?.fields.storage ?? null;
   const lockLayer = layers.find((l) => l.kind === 'cfs-lock');
-  const lockStorage = lockLayer?.detail?.startsWith('storage-') ? lockLayer.detail.slice('storage-'.length) : null;
+  const lockStorage = storageFromLock(lockLayer?.detail) ?? storageFromLock(hits.find((h) => h.fields.lock)?.fields.lock);
 
   return {
     shapes,

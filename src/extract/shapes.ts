@@ -7,7 +7,7 @@
 import type { Phase } from '../types.js';
 
 /** Fields a shape can capture from its match. */
-export type ShapeField = 'image' | 'pool' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock' | 'errno';
+export type ShapeField = 'image' | 'pool' | 'namespace' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock' | 'errno';
 
 /** One known message. */
 export interface Shape {
@@ -15,8 +15,8 @@ export interface Shape {
   /** Tested against the innermost text (wrappers and errno tail removed). */
   readonly pattern: RegExp;
   readonly phase: Phase | null;
-  /** Capture group index per field. */
-  readonly captures?: Partial<Record<ShapeField, number>>;
+  /** Capture group index per field; with several, the first group that matched gives the value. */
+  readonly captures?: Partial<Record<ShapeField, number | readonly number[]>>;
   /** True for an error; false for context (e.g. a QEMU exit code). */
   readonly failure: boolean;
 }
@@ -24,25 +24,30 @@ export interface Shape {
 export const SHAPES: readonly Shape[] = [
   // Ceph client library (CL-xx), after the Ceph log prefix.
   { id: 'ceph.keyring-not-found', pattern: /^auth: unable to find a keyring on (\S+)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
-  { id: 'ceph.keyring-load-failed', pattern: /^auth: (?:failed to load|error reading file:?|error parsing file) (\S+?):?(?:\s|$)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
+  { id: 'ceph.keyring-load-failed', pattern: /^auth: (?:(?:failed to load|error reading file:?|error parsing file) (\S+?):?(?:\s|$)|failed to decode key\b)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
   { id: 'ceph.no-keyring-disabling-cephx', pattern: /no keyring found at (\S+?),? disabling cephx/, phase: 'connect', captures: { keyring: 1 }, failure: true },
   { id: 'ceph.monclient-keyring-not-found', pattern: /^monclient(?:\([a-z]+\))?: keyring not found/, phase: 'connect', failure: true },
   { id: 'ceph.no-keyring-disabled-cephx', pattern: /no keyring found; disabled cephx authentication/, phase: 'connect', failure: true },
   { id: 'ceph.missing-keyring-cephx', pattern: /missing keyring, cannot use cephx/, phase: 'connect', failure: true },
+  { id: 'ceph.auth-protocol-invalid', pattern: /^AuthRegistry\(\w*\) WARNING: (?:unknown auth protocol defined|no auth protocol defined|empty auth protocol list)/, phase: 'config', failure: true },
   { id: 'ceph.auth-bad-method', pattern: /handle_auth_bad_method server allowed_methods \[([\d, ]*)\] but i only support \[([\d, ]*)\]/, phase: 'connect', failure: true },
   { id: 'ceph.auth-timeout', pattern: /authenticate timed out after (\d+)/, phase: 'connect', failure: true },
   { id: 'ceph.cannot-identify-monitors', pattern: /cannot identify monitors to contact/, phase: 'config', failure: true },
   { id: 'ceph.failed-to-get-config', pattern: /get_monmap_and_config failed to get config/, phase: 'connect', failure: true },
   { id: 'ceph.dns-srv', pattern: /unable to get monitor info from DNS SRV|failed for service _ceph-mon|no monitors specified to connect/, phase: 'config', failure: true },
   { id: 'ceph.global-init-conf', pattern: /^global_init: unable to open config file from search list (\S+)/, phase: 'config', captures: { conf: 1 }, failure: true },
-  { id: 'ceph.conf-parse-error', pattern: /^(?:can't open|parse_file: cannot open) (\S+?):|^Errors while parsing config file/, phase: 'config', captures: { conf: 1 }, failure: true },
+  { id: 'ceph.conf-parse-error', pattern: /^(?:can't open|parse_file: cannot open) (\S+?):?(?:\s|$)|^Errors while parsing config file/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'ceph.librados-auth-error', pattern: /^librados: (?:client\.)?(\S+) authentication error/, phase: 'connect', captures: { client: 1 }, failure: true },
   { id: 'ceph.librados-init-error', pattern: /^librados: (?:client\.)?(\S+) initialization error/, phase: 'connect', captures: { client: 1 }, failure: true },
   { id: 'ceph.osdmap-timeout', pattern: /timed out waiting for first osdmap/, phase: 'connect', failure: true },
-  { id: 'ceph.cephx-key-not-found', pattern: /^cephx client: (?:key not found|could not verify service_ticket)/, phase: 'connect', failure: true },
+  { id: 'ceph.cephx-key-not-found', pattern: /^cephx client: (?:key not found(?: for (?:client\.)?(\S+))?|could not verify service_ticket)/, phase: 'connect', captures: { client: 1 }, failure: true },
   { id: 'ceph.cli-connect-error', pattern: /\(error connecting to the cluster\)|error calling conf_read_file/, phase: 'connect', failure: true },
   { id: 'radosperl.connect-failed', pattern: /^rados_connect failed/, phase: 'connect', failure: true },
   { id: 'radosperl.conf-read-failed', pattern: /^rados_conf_read_file failed/, phase: 'config', failure: true },
+  { id: 'radosperl.conf-set-failed', pattern: /^rados_conf_set failed/, phase: 'config', failure: true },
+  // PVE::RADOS helper (RA-07): the helper could not be created or died; no RBD detail of its own.
+  { id: 'radosperl.helper-failed', pattern: /^(?:unable to create RADOS object|rados_create failed|rados_cluster_stat failed)/, phase: null, failure: true },
+  { id: 'radosperl.mon-command-denied', pattern: /^mon_command failed - access denied/, phase: null, failure: true },
   { id: 'radosperl.config-missing', pattern: /^Supplied ceph config doesn't exist, (\S+)/, phase: 'config', captures: { conf: 1 }, failure: true },
   // librbd (LR-xx)
   { id: 'librbd.open-failed', pattern: /^librbd::image::OpenRequest: .*failed to (?:stat v2 image header|stat image header|retrieve image id|retrieve name|retrieve initial metadata|read striping metadata|read data pool|refresh image)/, phase: 'open', failure: true },
@@ -50,6 +55,8 @@ export const SHAPES: readonly Shape[] = [
   { id: 'librbd.break-lock-failed', pattern: /^librbd::managed_lock::BreakRequest: .*(?:failed to (?:blocklist|blacklist) lock owner|failed to break lock|failed to retrieve (?:watchers|lockers)|attempting to self-(?:blocklist|blacklist))/, phase: 'lock', failure: true },
   { id: 'librbd.exclusive-lock', pattern: /cannot obtain exclusive lock|exclusive lock is owned by|lock owner is still alive|failed to acquire exclusive lock/, phase: 'lock', failure: true },
   { id: 'librbd.pool-not-rbd', pattern: /pool does not support RBD images|pool missing required overwrite support/, phase: 'create', failure: true },
+  { id: 'librbd.order-invalid', pattern: /^librbd::image::CreateRequest: .*validate_order: order must be in the range/, phase: 'create', failure: true },
+  { id: 'librbd.snap-has-children', pattern: /^librbd: snap_unprotect: can't unprotect; at least \d+ child\(ren\) in pool (\S+)/, phase: 'snapshot', captures: { pool: 1 }, failure: true },
   { id: 'librbd.list-failed', pattern: /list_images: error listing (?:v1 )?images/, phase: 'list', failure: true },
   { id: 'librbd.error', pattern: /^librbd(?:::[\w:]+)?: (?:0x[0-9a-f]+ )?.*(?:failed|error)/, phase: null, failure: true },
   // QEMU block/rbd.c (QE-xx)
@@ -59,11 +66,19 @@ export const SHAPES: readonly Shape[] = [
   { id: 'qemu.error-reading-conf', pattern: /^error reading (?:conf|config) file(?: (\S+))?/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'qemu.error-initializing', pattern: /^error initializing\b/, phase: 'config', failure: true },
   { id: 'qemu.invalid-conf-option', pattern: /^invalid conf option (\S+)|^conf option (\S+) has no value|^error setting config options/, phase: 'config', failure: true },
+  { id: 'qemu.auth-option-failed', pattern: /^Could not set '(?:key|auth_client_required)'|^Legacy 'password-secret' clashes with 'key-secret'/, phase: 'config', failure: true },
+  // 2012–2014 block/rbd.c (QE-old).
+  { id: 'qemu.name-length', pattern: /^\w+ name too (?:long|short)$/, phase: 'config', failure: true },
+  { id: 'qemu.eventfd', pattern: /^error opening eventfd/, phase: null, failure: true },
   { id: 'qemu.namespace-missing', pattern: /^namespace '([^']+)' does not exist|^error checking namespace/, phase: 'open', failure: true },
   { id: 'qemu.error-getting-image-info', pattern: /^error getting image info from (\S+)/, phase: 'open', captures: { image: 1 }, failure: true },
   { id: 'qemu.bad-filename', pattern: /^File name must start with 'rbd:'|^Pool name is required/, phase: 'config', failure: true },
   { id: 'qemu.unexpected-parameter', pattern: /^Parameter '([^']+)' is unexpected/, phase: 'config', failure: true },
   { id: 'qemu.rbd-create-error', pattern: /^error rbd create/, phase: 'create', failure: true },
+  { id: 'qemu.create-invalid', pattern: /^(?:error opening image '[^']+' for encryption format|obj size needs to be power of 2|obj size too small|Can't use snapshot name for image creation)/, phase: 'create', failure: true },
+  { id: 'qemu.resize-failed', pattern: /^Failed to resize file/, phase: 'resize', failure: true },
+  { id: 'qemu.invalidate-failed', pattern: /^Failed to invalidate the cache/, phase: null, failure: true },
+  { id: 'qemu.snapshot-read-only', pattern: /^Cannot change node '[^']+' to r\/w when using RBD snapshot/, phase: null, failure: true },
   { id: 'qemu.snapshot-error', pattern: /^failed to create snap|^Failed to remove the snapshot/, phase: 'snapshot', failure: true },
   { id: 'qemu.request-failed', pattern: /^rbd request failed/, phase: null, failure: true },
   // "error opening 'rbd:…'" as PVE shows it (article: Task 10): no phase of its own.
@@ -71,23 +86,30 @@ export const SHAPES: readonly Shape[] = [
   { id: 'qemu.exited', pattern: /^QEMU exited with code (\d+)/, phase: null, failure: false },
   // rbd CLI (RB-xx)
   { id: 'rbd.couldnt-connect', pattern: /^rbd: couldn't connect to the cluster/, phase: 'connect', failure: true },
+  { id: 'rbd.init-failed', pattern: /^rbd: couldn't initialize rados/, phase: 'config', failure: true },
   { id: 'rbd.error-opening-pool', pattern: /^rbd: error opening (?:default )?pool '?([^'\s:]+)'?/, phase: 'open', captures: { pool: 1 }, failure: true },
   { id: 'rbd.default-pool-hint', pattern: /^Ensure that the default pool has been created/, phase: 'open', failure: true },
-  { id: 'rbd.namespace-missing', pattern: /^rbd: (?:error asserting namespace|namespace '([^']+)' does not exist|namespace not found)/, phase: 'open', failure: true },
-  { id: 'rbd.error-opening-image', pattern: /^rbd: error opening image (?:with id )?([^\s:]+)/, phase: 'open', captures: { image: 1 }, failure: true },
+  { id: 'rbd.namespace-missing', pattern: /^rbd: (?:error asserting namespace|namespace '([^']+)' does not exist|namespace not found)/, phase: 'open', captures: { namespace: 1 }, failure: true },
+  // `with id <id>` names an image id, not an image name: not captured.
+  { id: 'rbd.error-opening-image', pattern: /^rbd: error opening image (?:with id \S+|([^\s:]+))/, phase: 'open', captures: { image: 1 }, failure: true },
   { id: 'rbd.snap-context', pattern: /^error setting snapshot context/, phase: 'open', failure: true },
   // `rbd ls` prints this after a failed connect too (real captures), so it carries no phase of its own.
   { id: 'rbd.listing-failed', pattern: /^rbd: listing images failed/, phase: null, failure: true },
   { id: 'rbd.create-error', pattern: /^rbd: create error/, phase: 'create', failure: true },
+  { id: 'rbd.thick-provision-failed', pattern: /^rbd: image created but error encountered during thick provisioning/, phase: 'create', failure: true },
   { id: 'rbd.watchers', pattern: /image still has watchers/, phase: 'lock', failure: true },
+  // The second line `rbd rm` prints after `image still has watchers` (RB-09).
+  { id: 'rbd.watchers-hint', pattern: /^This means the image is still open or the client using it crashed/, phase: 'lock', failure: true },
   { id: 'rbd.has-snapshots', pattern: /image has snapshots - these must be deleted/, phase: 'remove', failure: true },
   { id: 'rbd.delete-error', pattern: /^rbd: delete error/, phase: 'remove', failure: true },
   { id: 'rbd.snap-failed', pattern: /^rbd: failed to create snapshot|^rbd: snap(?:shot)? (?:create|remove|rollback|protect|unprotect) error/, phase: 'snapshot', failure: true },
   { id: 'rbd.progress-failed', pattern: /^(?:Creating snap|Removing image|Rolling back to snapshot|Resizing image|Exporting image|Importing image|Image copy|Image clone|Image flatten): \d+% complete\.\.\.failed\./, phase: null, failure: true },
   { id: 'rbd.map-failed', pattern: /^rbd: map failed/, phase: 'map', failure: true },
   { id: 'rbd.sysfs-write-failed', pattern: /^rbd: sysfs write failed/, phase: 'map', failure: true },
-  { id: 'rbd.feature-mismatch', pattern: /RBD image feature set mismatch/, phase: 'map', failure: true },
-  { id: 'rbd.unmap-failed', pattern: /^rbd: (?:unmap failed|sysfs write failed|udev wait failed)/, phase: 'map', failure: true },
+  { id: 'rbd.feature-mismatch', pattern: /RBD image feature set mismatch(?:\. You can disable features unsupported by the kernel with "rbd feature disable (?:([^/\s"]+)\/)?(?:[^/\s"]+\/)?([^\s"/@]+))?/, phase: 'map', captures: { pool: 1, image: 2 }, failure: true },
+  { id: 'rbd.unmap-failed', pattern: /^rbd: (?:unmap failed|sysfs write failed|(?:udev )?wait failed)/, phase: 'map', failure: true },
+  { id: 'rbd.map-option-invalid', pattern: /^rbd: (?:couldn't parse (?:default )?map options|unknown map option)/, phase: 'map', failure: true },
+  { id: 'rbd.showmapped-failed', pattern: /^rbd: showmapped failed/, phase: 'map', failure: true },
   // Linux kernel (KR-xx)
   { id: 'kernel.auth-error', pattern: /^libceph: auth method '(\w+)'/, phase: 'connect', failure: true },
   { id: 'kernel.auth-init-error', pattern: /^libceph: error -?(\d+) on auth protocol|^libceph: failed to decode auth msg/, phase: 'connect', captures: { errno: 1 }, failure: true },
@@ -100,12 +122,34 @@ export const SHAPES: readonly Shape[] = [
   { id: 'pve.admin-keyring-missing', pattern: /^(\S+) not found, authentication is disabled/, phase: 'connect', captures: { keyring: 1 }, failure: true },
   { id: 'pve.ignoring-custom-conf', pattern: /^ignoring custom ceph config for storage '([^']+)'/, phase: 'config', captures: { storage: 1 }, failure: true },
   { id: 'pve.fsid-invalid', pattern: /^cluster fsid has invalid format/, phase: 'config', failure: true },
-  { id: 'pve.pveceph-not-ready', pattern: /^pveceph configuration not (?:initialized|enabled)|is not a symlink to \/etc\/pve\/ceph\.conf|^ceph not fully configured/, phase: 'config', failure: true },
+  { id: 'pve.pveceph-not-ready', pattern: /^pveceph configuration not (?:initialized - missing '([^']+)'|initialized|enabled)|^file '([^']+)' already exists and is not a symlink to \/etc\/pve\/ceph\.conf|^ceph not fully configured(?: - missing '([^']+)')?|^unable to create symlink '([^']+)'/, phase: 'config', captures: { conf: [1, 2, 4], keyring: 3 }, failure: true },
+  { id: 'pve.ceph-binary-missing', pattern: /^binary not installed: \S+/, phase: null, failure: true },
+  { id: 'pve.mon-create-connect-failed', pattern: /^Could not connect to ceph cluster despite configured monitors/, phase: 'connect', failure: true },
+  { id: 'pve.storage-keyring-setup', pattern: /^(?:ceph authx keyring file|failed to copy ceph authx (?:keyring|secret)) for storage '([^']+)'/, phase: null, captures: { storage: 1 }, failure: true },
+  // ceph_create_configuration / ceph_remove_*: storage set-up and removal notes, not failures of an RBD call.
+  { id: 'pve.storage-conf-exists', pattern: /^(?:WARN: )?file (\S+) already exists, check manually and ensure 'keyring' option is set to '([^']+)'/, phase: 'config', captures: { conf: 1, keyring: 2 }, failure: false },
+  { id: 'pve.storage-conf-remove-failed', pattern: /^removing (?:(\/\S+) failed|keyring of storage failed)/, phase: null, captures: { conf: 1 }, failure: false },
+  { id: 'pve.storage-unusable', pattern: /^storage '([^']+)' (?:does not exist|is not available on node|is disabled)/, phase: null, captures: { storage: 1 }, failure: true },
+  { id: 'pve.deactivation-failed', pattern: /^volume deactivation failed: ([^:\s]+):(\S+)/, phase: null, captures: { storage: 1, image: 2 }, failure: true },
+  // PS-13: Proxmox could not read what `rbd` printed.
+  { id: 'pve.rbd-output-unreadable', pattern: /^(?:got unexpected data from|invalid JSON output from) '?rbd (?:snap ls ([^\s']+)|ls|info|du)'?: |^got no (?:matching )?images? from rbd du/, phase: 'list', captures: { image: 1 }, failure: true },
+  // PS-15, PS-16, PS-18: Proxmox's own checks on volume names and templates.
+  { id: 'pve.base-image-invalid', pattern: /^(?:rbd volume info on '|volname '(?:[^'/]+\/)?)([^']+)'(?: failed| contains wrong information about parent)|^rbd image must be at format V2|^create_base not possible with base image/, phase: null, captures: { image: 1 }, failure: true },
+  { id: 'pve.volname-invalid', pattern: /^unable to parse rbd volume name '/, phase: null, failure: true },
+  { id: 'pve.volume-exists', pattern: /^(?:volume (\S+) already exists(?! - importing)|target volume '([^']+)' already exists)/, phase: 'create', captures: { image: [1, 2] }, failure: true },
+  { id: 'pve.rename-failed', pattern: /^could not rename image '([^']+)' to '[^']+'/, phase: null, captures: { image: 1 }, failure: true },
+  { id: 'pve.krbd-feature-update-failed', pattern: /^could not (?:disable|enable) krbd-(?:in)?compatible image features '[^']*' for rbd image: ([^\s:]+)/, phase: 'open', captures: { image: 1 }, failure: true },
+  { id: 'pve.exec-failed', pattern: /^(?:ERROR: )?can't exec "([^"]+)"/, phase: null, failure: true },
   { id: 'pve.usage-stats', pattern: /^could not get usage stats for pool '([^']+)'/, phase: 'open', captures: { pool: 1 }, failure: true },
   { id: 'pve.cfs-lock-timeout', pattern: /^got lock request timeout/, phase: 'lock', failure: true },
+  { id: 'pve.cfs-lock-trying', pattern: /^trying to acquire cfs lock '([^']+)'/, phase: null, captures: { lock: 1 }, failure: false },
+  { id: 'pve.lock-acquire-failed', pattern: /^trying to acquire lock\.\.\. ?failed/, phase: 'lock', failure: true },
   { id: 'pve.locked-command-timeout', pattern: /^'([^']+)'-locked command timed out - aborting/, phase: 'lock', captures: { lock: 1 }, failure: true },
   { id: 'pve.lock-file-timeout', pattern: /^can't lock file '([^']+)' - got timeout/, phase: 'lock', captures: { lock: 1 }, failure: true },
-  { id: 'pve.vm-locked', pattern: /^VM is locked \((\w+)\)/, phase: 'lock', captures: { lock: 1 }, failure: true },
+  { id: 'pve.lock-file-busy', pattern: /^can't lock file '([^']+)' - can't acquire lock/, phase: 'lock', captures: { lock: 1 }, failure: true },
+  // The lock file itself cannot be opened (read-only or full root file system): a node problem.
+  { id: 'pve.lock-file-unopenable', pattern: /^can't lock file '([^']+)' - can't open file/, phase: 'lock', captures: { lock: 1 }, failure: false },
+  { id: 'pve.vm-locked', pattern: /^(?:VM|CT) is locked \((\w+)\)/, phase: 'lock', captures: { lock: 1 }, failure: true },
   { id: 'pve.krbd-device-missing', pattern: /^stat for '(\/dev\/rbd[^']*)' failed/, phase: 'map', failure: true },
   { id: 'pve.got-timeout', pattern: /^got timeout$/, phase: 'connect', failure: true },
   { id: 'pve.exit-code', pattern: /^exit code (\d+)$/, phase: null, failure: false },
@@ -124,8 +168,8 @@ export function matchShapes(text: string): ShapeHit[] {
     const m = shape.pattern.exec(text);
     if (!m) continue;
     const fields: Partial<Record<ShapeField, string>> = {};
-    for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number][]) {
-      const value = m[index];
+    for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number | readonly number[]][]) {
+      const value = typeof index === 'number' ? m[index] : index.map((i) => m[i]).find((v) => v !== undefined);
       // Ceph prints keyring search lists comma-separated; the first entry is the configured one.
       if (value) fields[field] = (field === 'keyring' ? value.split(',')[0] ?? value : value).replace(/[,.:]$/, '');
     }

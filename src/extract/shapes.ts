@@ -137,6 +137,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'pve.base-image-invalid', pattern: /^(?:rbd volume info on '|volname '(?:[^'/]+\/)?)([^']+)'(?: failed| contains wrong information about parent)|^rbd image must be at format V2|^create_base not possible with base image/, phase: null, captures: { image: 1 }, failure: true },
   { id: 'pve.volname-invalid', pattern: /^unable to parse rbd volume name '/, phase: null, failure: true },
   { id: 'pve.volume-exists', pattern: /^(?:volume (\S+) already exists(?! - importing)|target volume '([^']+)' already exists)/, phase: 'create', captures: { image: [1, 2] }, failure: true },
+  { id: 'pve.volume-exists-renamed', pattern: /^volume (\S+) already exists - importing with a different name/, phase: null, captures: { image: 1 }, failure: false },
   { id: 'pve.rename-failed', pattern: /^could not rename image '([^']+)' to '[^']+'/, phase: null, captures: { image: 1 }, failure: true },
   { id: 'pve.krbd-feature-update-failed', pattern: /^could not (?:disable|enable) krbd-(?:in)?compatible image features '[^']*' for rbd image: ([^\s:]+)/, phase: 'open', captures: { image: 1 }, failure: true },
   { id: 'pve.exec-failed', pattern: /^(?:ERROR: )?can't exec "([^"]+)"/, phase: null, failure: true },
@@ -153,6 +154,9 @@ export const SHAPES: readonly Shape[] = [
   { id: 'pve.krbd-device-missing', pattern: /^stat for '(\/dev\/rbd[^']*)' failed/, phase: 'map', failure: true },
   { id: 'pve.got-timeout', pattern: /^got timeout$/, phase: 'connect', failure: true },
   { id: 'pve.exit-code', pattern: /^exit code (\d+)$/, phase: null, failure: false },
+  // run_command: the command was killed, or could not be started at all (PC-07).
+  { id: 'pve.command-killed', pattern: /^got signal \d+$/, phase: null, failure: true },
+  { id: 'pve.command-not-executed', pattern: /^failed to execute$/, phase: null, failure: true },
 ];
 
 /** A shape that matched, with the values it captured. */

@@ -3,11 +3,65 @@
  * the look-alikes that contain a needle but are never a client failure. Data only.
  */
 
-/** Substrings searched in the raw bytes of each chunk. A line with none of them is skipped undecoded. */
-export const NEEDLES: readonly string[] = [
-  'rbd', 'RBD', 'ceph', 'Ceph', 'rados', 'RADOS', 'UPID:', 'TASK ', 'start failed',
-  'monclient', 'keyring', 'got timeout', 'cfs-lock', 'fsid', 'usage stats',
+/**
+ * Byte needles searched in each raw chunk; a line with none of them is skipped undecoded.
+ * Spelled for speed: Buffer.indexOf is fastest for short needles (<= 6 bytes) whose first byte
+ * is rare in logs, so `bd` (verified to follow `r`) stands for rbd/librbd/krbd, `_con` for
+ * rados_connect/rados_conf_*, `'stor` for cfs-lock 'storage-<id>'. Cost per needle and 157 MB:
+ * see docs/benchmark.md.
+ */
+export interface Needle {
+  readonly find: string;
+  /** The byte before the hit must be one of these (cheap check in JS). */
+  readonly after?: string;
+  readonly why: string;
+}
+
+export const NEEDLES: readonly Needle[] = [
+  { find: 'bd', after: 'r', why: 'rbd:, rbd error, librbd, krbd, "driver":"rbd"' },
+  { find: 'RBD', why: 'RBD image feature set mismatch, RBD: error opening' },
+  { find: 'bceph', why: 'libceph: kernel client' },
+  { find: 'UPID:', why: 'task framing: starting task / end task, start VM' },
+  { find: 'QEMU', why: 'start failed: QEMU exited with code N' },
+  { find: '_con', why: 'rados_connect / rados_conf_* failed (pvestatd, PVE::RADOS)' },
+  { find: 'brados', why: 'librados: … error' },
+  { find: 'RADOS', why: 'ceph CLI: [errno N] RADOS …' },
+  { find: "'stor", why: "cfs-lock 'storage-<id>' error, ignoring custom ceph config for storage '<id>'" },
+  { find: 'keyri', why: 'keyring not found / missing / not proper' },
+  { find: '(hunt', why: 'monclient(hunting): …' },
+  { find: '_monm', why: 'monclient: get_monmap_and_config …' },
+  { find: 'Suppl', why: "Supplied ceph config doesn't exist" },
+  { find: 'Ceph', why: 'Ceph-capitalised messages' },
+  { find: 'ASK E', why: 'TASK ERROR: …' },
+  { find: '_init', why: 'global_init: unable to open config file' },
+  { find: 'qmp c', why: "VM N qmp command '…' failed - <QEMU rbd error> (hotplug)" },
+  { find: 'fsid', why: 'cluster fsid has invalid format (krbd, config split)' },
+  { find: "rage '", why: "storage '<id>' …: Proxmox storage layer errors" },
+  { find: 'age st', why: "could not get usage stats for pool '<pool>' (pvestatd: wrong pool or cluster)" },
+  { find: 'Could', why: 'Could not connect to ceph cluster / Could not open / Could not set' },
 ];
+
+/** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */
+const TEXT_JOURNAL_EXTRA: readonly Needle[] = [{ find: ']: got', why: 'pvestatd[PID]: got timeout' }];
+const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }];
+/** `journalctl -o json`: byte-array and omitted (null) messages must be looked at. */
+const JSON_EXTRA: readonly Needle[] = [
+  { find: 'got timeout', why: 'got timeout' },
+  { find: '"MESSAGE":[', why: 'MESSAGE as a byte array' },
+  { find: '"MESSAGE":null', why: 'MESSAGE omitted (over 4096 bytes)' },
+];
+
+/** Which needle set a reader uses. */
+export type NeedleSet = 'journal' | 'plain' | 'json';
+
+interface CompiledNeedle { readonly bytes: Buffer; readonly after: number[] | null }
+const compile = (list: readonly Needle[]): CompiledNeedle[] =>
+  list.map((n) => ({ bytes: Buffer.from(n.find, 'latin1'), after: n.after ? [...Buffer.from(n.after, 'latin1')] : null }));
+const COMPILED: Readonly<Record<NeedleSet, CompiledNeedle[]>> = {
+  journal: compile([...NEEDLES, ...TEXT_JOURNAL_EXTRA]),
+  plain: compile([...NEEDLES, ...PLAIN_EXTRA]),
+  json: compile([...NEEDLES, ...JSON_EXTRA]),
+};
 
 /** Benign lines that contain a needle. Tested on the decoded line before any grammar runs. */
 export const LOOK_ALIKES: readonly { readonly id: string; readonly test: (line: string) => boolean }[] = [
@@ -17,7 +71,9 @@ export const LOOK_ALIKES: readonly { readonly id: string; readonly test: (line: 
   { id: 'mgr-rbd-support', test: (l) => l.includes('rbd_support') },
   { id: 'osd-rbd-objects', test: (l) => /\brbd_(?:data|header|directory|id|object_map|children|trash|mirroring)\./.test(l) },
   { id: 'kernel-rbd-device', test: (l) => /\brbd: rbd\d+: (?:capacity|added|p\d)|\brbd: rbd\d+: .*features/.test(l) },
-  { id: 'kernel-libceph-ok', test: (l) => /libceph: (?:mon|osd)\d+ \S+ session (?:established|lost)|libceph: client\d+ fsid/.test(l) },
+  { id: 'kernel-libceph-ok', test: (l) => /libceph: (?:mon|osd)\d+ \S+ (?:session (?:established|lost)|socket closed \(con state OPEN\))|libceph: client\d+ fsid/.test(l) },
+  // A VM config change that mentions an rbd disk (`<root@pam> update VM 101: -scsi0 ceph-rbd:…`).
+  { id: 'vm-config-update', test: (l) => /> update VM \d+: -/.test(l) },
   { id: 'http-access', test: (l) => /"(?:GET|POST|PUT|DELETE) \/api2\//.test(l) },
   { id: 'package-manager', test: (l) => /\b(?:apt|dpkg|unattended-upgrade)[^:]*: .*\b(?:ceph|librbd|rbd)[\w.-]*/.test(l) && !/error|fail/i.test(l) },
 ];
@@ -28,15 +84,11 @@ export function lookAlike(line: string): string | null {
   return null;
 }
 
-/** Extra needles for `journalctl -o json`: byte-array and omitted (null) messages must be looked at. */
-export const JSON_EXTRA_NEEDLES: readonly string[] = ['"MESSAGE":[', '"MESSAGE":null'];
-
-const NEEDLE_BYTES = NEEDLES.map((n) => Buffer.from(n, 'latin1'));
-const JSON_NEEDLE_BYTES = [...NEEDLES, ...JSON_EXTRA_NEEDLES].map((n) => Buffer.from(n, 'latin1'));
+const TEXT_NEEDLES: readonly string[] = [...NEEDLES.map((n) => (n.after ?? '') + n.find), 'got timeout'];
 
 /** True when a decoded text contains a needle (for formats read field by field). */
 export function hasNeedle(text: string): boolean {
-  for (const needle of NEEDLES) if (text.includes(needle)) return true;
+  for (const needle of TEXT_NEEDLES) if (text.includes(needle)) return true;
   return false;
 }
 
@@ -44,16 +96,19 @@ export function hasNeedle(text: string): boolean {
  * Start offsets of the lines in `buf[0, end)` that contain at least one needle, ascending.
  * `end` must sit on a line boundary.
  */
-export function candidateLineStarts(buf: Buffer, end: number, json = false): number[] {
+export function candidateLineStarts(buf: Buffer, end: number, set: NeedleSet = 'journal'): number[] {
   const starts = new Set<number>();
-  for (const needle of json ? JSON_NEEDLE_BYTES : NEEDLE_BYTES) {
-    let at = buf.indexOf(needle, 0);
+  for (const { bytes, after } of COMPILED[set]) {
+    let at = buf.indexOf(bytes, 0);
     while (at !== -1 && at < end) {
-      const start = buf.lastIndexOf(10, at) + 1;
-      starts.add(start);
+      if (after && (at === 0 || !after.includes(buf[at - 1] ?? 0))) {
+        at = buf.indexOf(bytes, at + 1);
+        continue;
+      }
+      starts.add(buf.lastIndexOf(10, at) + 1);
       const next = buf.indexOf(10, at);
       if (next === -1 || next >= end) break;
-      at = buf.indexOf(needle, next + 1);
+      at = buf.indexOf(bytes, next + 1);
     }
   }
   return [...starts].sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 /**
- * Parse each message *shape* once. Grammar rules treat every digit alike (`digit`, `hexDigit`),
- * so replacing each digit with `0` (and the hex fields of UPIDs with `0`s) keeps the string's
- * length and its parse tree. Parsers run on that normalised copy, return character spans, and are
+ * Parse each message *shape* once. Grammar rules treat every digit alike (`digit`, `hexDigit`)
+ * and never name a run of hex letters, so replacing each digit, each 8+ character hex run (hashes,
+ * thread ids, pointers) and the hex fields of UPIDs with `0`s keeps the string's length and its
+ * parse tree. Parsers run on that normalised copy, return character spans, and are
  * cached by it; callers read the values from the original text at those spans. Lines that differ
  * only in VMIDs, PIDs, times or task ids then share one ohm parse.
  */
@@ -10,11 +11,13 @@
 export type Span = readonly [number, number];
 
 const DIGITS = /[0-9]/g;
+/** Hashes, thread ids, pointers, fsid groups: 8+ hex characters with a digit among them. */
+const HEX_RUN = /\b(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{8,}\b/g;
 const UPID_HEX = /UPID:([^:\s]*):([0-9A-Fa-f]+):([0-9A-Fa-f]+):([0-9A-Fa-f]+):/g;
 
 /** The normalised copy: same length, digits and UPID hex fields replaced by `0`. */
 export function shapeKey(text: string): string {
-  let out = text.replace(DIGITS, '0');
+  let out = text.replace(HEX_RUN, (run) => '0'.repeat(run.length)).replace(DIGITS, '0');
   if (out.includes('UPID:')) {
     out = out.replace(UPID_HEX, (_m, node: string, a: string, b: string, c: string) =>
       `UPID:${node}:${'0'.repeat(a.length)}:${'0'.repeat(b.length)}:${'0'.repeat(c.length)}:`);

@@ -42,7 +42,8 @@ const TEXT_JOURNAL: ReadonlySet<InputFormat> = new Set(['short', 'short-precise'
 
 function prefilterFor(format: InputFormat): Prefilter {
   if (format === 'tasklog' || format === 'cli') return 'off';
-  return format === 'json' ? 'json' : 'text';
+  if (format === 'json') return 'json';
+  return TEXT_JOURNAL.has(format) ? 'journal' : 'plain';
 }
 
 /** Reads records in batches. Errors go to `report` (one line each); what was read before stays. */

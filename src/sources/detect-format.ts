@@ -3,7 +3,7 @@ import type { InputFormat } from '../types.js';
 import { parseJournalPrefix } from '../records/journal-prefix.js';
 
 const CEPH_LOG_START = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\.\d+(?:[+-]\d{4})? [0-9a-f]+ +-?\d+ /;
-const CLI_START = /^(?:rbd: |qemu-img: |kvm: |qemu-system-\w+: |\[errno \d+\] |In some cases useful info|RBD image feature)/;
+const CLI_START = /^(?:rbd: |qemu-img: |kvm: |qemu-system-\w+: |\[errno \d+\] |global_init: |In some cases useful info|RBD image feature)/;
 
 /** The most likely format of an input whose first text is `head`. */
 export function detectFormat(name: string, head: string): InputFormat {

@@ -2,13 +2,13 @@
  * Splits Buffer chunks into numbered lines with bounded memory. With the prefilter on,
  * only lines that contain a needle are decoded; the others are only counted.
  */
-import { candidateLineStarts } from '../extract/prefilter.js';
+import { candidateLineStarts, type NeedleSet } from '../extract/prefilter.js';
 
 /** Longest line kept; the rest of a longer line is counted and dropped (a warning says so). */
 export const MAX_LINE_BYTES = 1 << 20;
 
-/** Which lines to decode: all, needle lines, or needle lines plus journal-JSON special cases. */
-export type Prefilter = 'off' | 'text' | 'json';
+/** Which lines to decode: all of them, or those with a needle of one of the sets. */
+export type Prefilter = 'off' | NeedleSet;
 
 /** A decoded line and its 1-based number in the input. */
 export interface NumberedLine {
@@ -54,7 +54,7 @@ function splitRegion(buf: Buffer, end: number, firstLine: number, prefilter: Pre
   if (prefilter !== 'off') {
     let pos = 0;
     let line = firstLine;
-    for (const start of candidateLineStarts(buf, end, prefilter === 'json')) {
+    for (const start of candidateLineStarts(buf, end, prefilter)) {
       line += countNewlines(buf, pos, start);
       const nl = buf.indexOf(10, start);
       const stop = nl === -1 || nl >= end ? end : nl;

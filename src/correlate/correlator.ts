@@ -13,6 +13,7 @@ import type { Rule } from '../classify/rule-types.js';
 import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';
 import { redact } from '../redact.js';
 import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
+import { fleetKey, mergeByFleetKey, mergeGroup } from './merge.js';
 
 /** Options for grouping. */
 export interface CorrelateOptions {
@@ -20,6 +21,18 @@ export interface CorrelateOptions {
   readonly windowMinutes?: number;
   /** Evidence lines kept per incident (the count keeps counting). Default 12. */
   readonly maxEvidence?: number;
+  /**
+   * `window` (default): one incident per task, or per node + image/pool + cause within the window.
+   * `storage`: one incident per node + storage (or pool) + cause over the whole period, with its
+   * timeline (fleets, archives). `auto`: `storage` when the lines come from more than one node
+   * (streamed updates use `window`).
+   */
+  readonly grouping?: 'window' | 'storage' | 'auto';
+  /**
+   * Follow mode: forget incidents idle for longer than this many minutes (by log time), so
+   * memory stays flat over days. Default: never.
+   */
+  readonly expireIdleMinutes?: number;
 }
 
 interface Line {
@@ -48,6 +61,10 @@ interface Group {
 }
 
 const MAX_SUCCESSES = 10_000;
+/** Distinct messages remembered per incident for de-duplicating evidence. */
+const MAX_SEEN_TEXT = 512;
+/** Task PIDs remembered (oldest forgotten first). */
+const MAX_TASK_PIDS = 8192;
 
 const MAX_PENDING_CONTEXT = 256;
 
@@ -73,18 +90,56 @@ export class Correlator {
   private readonly vmResources = new Map<number, string>();
   private readonly windowMs: number;
   private readonly maxEvidence: number;
+  private readonly grouping: 'window' | 'storage' | 'auto';
+  private readonly expireMs: number | null;
+  /** Groups ever created: part of window-group keys, so an expired group's id is never reused. */
+  private created = 0;
+  private latestMs = -Infinity;
+  /** Nodes seen in any line (for `auto` grouping), bounded. */
+  private readonly nodesSeen = new Set<string>();
+  private lastSweepMs = -Infinity;
 
   constructor(options: CorrelateOptions = {}) {
     this.windowMs = (options.windowMinutes ?? 60) * 60_000;
     this.maxEvidence = options.maxEvidence ?? 12;
+    this.grouping = options.grouping ?? 'window';
+    this.expireMs = options.expireIdleMinutes !== undefined ? Math.max(options.expireIdleMinutes * 60_000, this.windowMs) : null;
+  }
+
+  /** Incidents currently held (follow mode checks this stays bounded). */
+  get size(): number {
+    return this.groups.size;
+  }
+
+  /** Forgets groups idle longer than the expiry, and what points at them. */
+  private sweep(): void {
+    if (this.expireMs === null) return;
+    const limit = this.latestMs - this.expireMs;
+    let removed = false;
+    for (const [key, g] of this.groups) {
+      if (g.lastMs !== null && g.lastMs < limit) { this.groups.delete(key); removed = true; }
+    }
+    if (!removed) return;
+    for (const map of [this.openByObject, this.groupsBySubject]) {
+      for (const [k, g] of map) if (!this.groups.has(g.key)) map.delete(k);
+    }
   }
 
   /** Adds one line; returns the key of the incident it joined, or null for context kept aside. */
   add(record: LogRecord, x: DetailedExtraction): string | null {
+    if (this.expireMs !== null && record.epochMs !== null && record.epochMs > this.latestMs) {
+      this.latestMs = record.epochMs;
+      if (this.latestMs - this.lastSweepMs >= 60_000) { this.lastSweepMs = this.latestMs; this.sweep(); }
+    }
+    if (record.node !== null && this.nodesSeen.size < 1024) this.nodesSeen.add(record.node);
     const upid = this.upidOf(record, x);
     this.learn(record, x, upid);
     if (x.framing === 'task-start' && x.upid && record.node) {
       this.taskByPid.set(`${x.upid.node}:${x.upid.pid}`, x.upid.text);
+      if (this.taskByPid.size > MAX_TASK_PIDS) {
+        const oldest = this.taskByPid.keys().next().value;
+        if (oldest !== undefined) this.taskByPid.delete(oldest);
+      }
     }
     const failure = isFailure(x) || x.framing === 'task-end-error' || x.framing === 'task-error';
     const rules = failure || x.shapes.length > 0 ? matchRules(x) : [];
@@ -102,7 +157,8 @@ export class Correlator {
   private learn(record: LogRecord, x: DetailedExtraction, upid: string | null): void {
     const resource = x.storage ?? x.target?.pool ?? null;
     if (x.vmid !== null && resource !== null) this.vmResources.set(x.vmid, resource);
-    if ((x.framing === 'task-end-ok' || x.framing === 'task-ok') && this.successes.length < MAX_SUCCESSES) {
+    if (x.framing === 'task-end-ok' || x.framing === 'task-ok') {
+      if (this.successes.length >= MAX_SUCCESSES) this.successes.shift();
       const task = upid ? parseUpid(upid) : null;
       const node = record.node ?? task?.node ?? null;
       if (!node) return;
@@ -177,7 +233,7 @@ export class Correlator {
     const open = this.openByObject.get(objectKey);
     const ms = line.record.epochMs;
     if (open && (ms === null || open.lastMs === null || ms - open.lastMs <= this.windowMs)) return open;
-    const group = this.newGroup(`${objectKey}:${this.groups.size}`, node);
+    const group = this.newGroup(`${objectKey}:${this.created}`, node);
     this.openByObject.set(objectKey, group);
     return group;
   }
@@ -189,6 +245,7 @@ export class Correlator {
       hours: new Map(),
     };
     this.groups.set(key, group);
+    this.created += 1;
     return group;
   }
 
@@ -242,7 +299,7 @@ export class Correlator {
     // Repeats are counted, not repeated: evidence keeps distinct messages.
     const text = record.message;
     if (group.seenText.has(text)) return;
-    group.seenText.add(text);
+    if (group.seenText.size < MAX_SEEN_TEXT) group.seenText.add(text);
     const list = failure ? group.failures : group.context;
     if (group.failures.length + group.context.length < this.maxEvidence) list.push(line);
   }
@@ -250,13 +307,21 @@ export class Correlator {
   /** Current incidents, most important first, with cross-node incidents derived from them. */
   incidents(): Incident[] {
     const perNode = [...this.groups.values()].map((g) => this.render(g));
-    return [...crossNodeIncidents(perNode, this.successes, this.vmResources), ...perNode].sort(compareIncidents);
+    const drift = crossNodeIncidents(perNode, this.successes, this.vmResources);
+    const fleet = this.grouping === 'storage' || (this.grouping === 'auto' && this.nodesSeen.size > 1);
+    const shown = fleet ? mergeByFleetKey(perNode.sort(compareIncidents), this.maxEvidence * 2) : perNode;
+    return [...drift, ...shown].sort(compareIncidents);
   }
 
-  /** The current state of one incident (for streaming updates). */
+  /** The current state of one incident (for streaming updates); with `storage` grouping, its fleet incident. */
   incident(key: string): Incident | null {
     const g = this.groups.get(key);
-    return g ? this.render(g) : null;
+    if (!g) return null;
+    const own = this.render(g);
+    if (this.grouping !== 'storage') return own;
+    const fk = fleetKey(own);
+    const members = [...this.groups.values()].filter((o) => o !== g).map((o) => this.render(o)).filter((i) => fleetKey(i) === fk);
+    return mergeGroup([own, ...members].sort(compareIncidents), this.maxEvidence * 2);
   }
 
   private render(g: Group): Incident {

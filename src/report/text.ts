@@ -84,9 +84,35 @@ export function formatText(result: AnalysisResult, options: TextOptions = {}): s
   const noun = result.incidents.length === 1 ? 'incident' : 'incidents';
   parts.push(s('bold', `rbd-explain: ${result.incidents.length} ${noun} in ${result.inputs.length} input(s), ${lines} lines read`));
   if (result.incidents.length === 0) parts.push('No RBD failure found.');
+  const table = fleetTable(result.incidents);
+  if (table) parts.push(table);
   result.incidents.forEach((incident, i) => parts.push(formatIncident(incident, i + 1, options)));
   // Details of these go to stderr, one line each; the report only says they exist.
   if (result.errors.length > 0) parts.push(s('red', `${result.errors.length} input problem(s): some input was not read whole (see stderr or --format json)`));
   if (result.warnings.length > 0) parts.push(s('yellow', `${result.warnings.length} warning(s) (see stderr or --format json)`));
   return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * Fleets: failures seen per node and cause (node-drift rows name the nodes it compares),
+ * or null when the incidents concern a single node.
+ */
+export function fleetTable(incidents: readonly Incident[]): string | null {
+  const nodes = new Set<string>();
+  const counts = new Map<string, Map<string, number>>();
+  for (const i of incidents) {
+    for (const n of [...i.badNodes, ...i.goodNodes]) nodes.add(n);
+    if (i.cause === 'node-drift' || !i.node) continue;
+    nodes.add(i.node);
+    const row = counts.get(i.node) ?? new Map<string, number>();
+    row.set(i.cause, (row.get(i.cause) ?? 0) + i.count);
+    counts.set(i.node, row);
+  }
+  if (nodes.size < 2) return null;
+  const causes = [...new Set([...counts.values()].flatMap((row) => [...row.keys()]))].sort();
+  const header = ['node', ...causes];
+  const rows = [...nodes].sort().map((n) => [n, ...causes.map((c) => String(counts.get(n)?.get(c) ?? 0))]);
+  const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] ?? '').length)));
+  const fmt = (cells: readonly string[]): string => `   ${cells.map((c, k) => (k === 0 ? c.padEnd(widths[k] ?? 0) : c.padStart(widths[k] ?? 0))).join('  ')}`.trimEnd();
+  return ['Failures seen per node and cause:', fmt(header), ...rows.map(fmt)].join('\n');
 }

@@ -1,0 +1,76 @@
+/**
+ * Fleet grouping: repeated failures are counted, not repeated. Per-node incidents with the
+ * same node, storage (or pool) and cause become one incident whose count, first/last seen
+ * and per-hour timeline cover them all.
+ */
+import { createHash } from 'node:crypto';
+import type { Evidence, Incident } from '../types.js';
+
+/** The fleet grouping key of an incident: node, storage (else pool), cause. */
+export function fleetKey(i: Incident): string {
+  return `${i.node ?? ''}|${i.storage ?? i.pool ?? ''}|${i.cause}`;
+}
+
+function same<T>(values: readonly T[]): T | null {
+  const first = values[0];
+  return first !== undefined && values.every((v) => JSON.stringify(v) === JSON.stringify(first)) ? first : null;
+}
+
+/** Evidence of all members: each member's first lines first, so every member is cited. */
+function mergedEvidence(members: readonly Incident[], max: number): Evidence[] {
+  const out: Evidence[] = [];
+  const seen = new Set<string>();
+  for (let depth = 0; out.length < max; depth++) {
+    let any = false;
+    for (const m of members) {
+      const e = m.evidence[depth];
+      if (!e) continue;
+      any = true;
+      const key = `${e.source}:${e.line}`;
+      if (seen.has(key) || out.length >= max) continue;
+      seen.add(key);
+      out.push(e);
+    }
+    if (!any) break;
+  }
+  return out.sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
+}
+
+/** One incident for `members` (same fleet key), most important first in `members`. */
+export function mergeGroup(members: readonly Incident[], maxEvidence: number): Incident {
+  const [base] = members;
+  if (!base) throw new Error('mergeGroup: no incident');
+  const id = `inc-${createHash('sha1').update(`fleet|${fleetKey(base)}`).digest('hex').slice(0, 10)}`;
+  if (members.length === 1) return { ...base, id };
+  const hours = new Map<string, number>();
+  for (const m of members) for (const t of m.timeline) hours.set(t.hour, (hours.get(t.hour) ?? 0) + t.count);
+  const times = (pick: (i: Incident) => string | null): string[] => members.map(pick).filter((t): t is string => t !== null)
+    .sort((x, y) => (Date.parse(x) || 0) - (Date.parse(y) || 0));
+  return {
+    ...base,
+    id,
+    rules: [...new Set(members.flatMap((m) => m.rules))],
+    image: same(members.map((m) => m.image)),
+    snapshot: same(members.map((m) => m.snapshot)),
+    namespace: same(members.map((m) => m.namespace)),
+    vmid: same(members.map((m) => m.vmid)),
+    upid: same(members.map((m) => m.upid)),
+    operation: same(members.map((m) => m.operation)),
+    firstSeen: times((m) => m.firstSeen)[0] ?? null,
+    lastSeen: times((m) => m.lastSeen).pop() ?? null,
+    count: members.reduce((n, m) => n + m.count, 0),
+    timeline: [...hours.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([hour, count]) => ({ hour, count })),
+    evidence: mergedEvidence(members, maxEvidence),
+  };
+}
+
+/** Merges incidents by fleet key; `sorted` must be most important first (the first member leads). */
+export function mergeByFleetKey(sorted: readonly Incident[], maxEvidence: number): Incident[] {
+  const groups = new Map<string, Incident[]>();
+  for (const i of sorted) {
+    const key = i.cause === 'node-drift' ? `drift|${i.id}` : fleetKey(i);
+    const list = groups.get(key);
+    if (list) list.push(i); else groups.set(key, [i]);
+  }
+  return [...groups.values()].map((members) => mergeGroup(members, maxEvidence));
+}

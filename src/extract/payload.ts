@@ -13,7 +13,8 @@ export type LayerKind =
   | 'task-error' | 'task-start' | 'task-end' | 'start-failed' | 'command-failed'
   | 'rbd-query' | 'rbd-mutating' | 'map-failed' | 'unmap-failed' | 'blockdev-add-failed'
   | 'drive-add-failed' | 'qmp-failed' | 'backup-failed' | 'copy-failed' | 'cfs-lock'
-  | 'qemu' | 'remote-node' | 'qemu-relay' | 'stamp' | 'level' | 'ceph-log' | 'errno-bracket';
+  | 'qemu' | 'remote-node' | 'qemu-relay' | 'stamp' | 'level' | 'ceph-log' | 'errno-bracket'
+  | 'image-transfer-failed' | 'status-update-failed' | 'backup-job-failed' | 'migration-aborted' | 'remote-start-failed';
 
 /** One wrapper. `detail` carries its variable part (UPID, command, rbd operation, lock id, QEMU argument). */
 export interface Layer {
@@ -69,7 +70,12 @@ semantics.addOperation<LayerSpans>('layer', {
   qemuRelay(_) { return layer('qemu-relay'); },
   stampTag(_date, _s, _h1, _h2, _c1, _m1, _m2, _c2, _s1, _s2, _sp) { return layer('stamp'); },
   levelTag(level, _sep) { return layer('level', level); },
-  cephPrefix(stamp, _sp, _thread, _sps, _minus, _prio, _sp2) { return layer('ceph-log', stamp); },
+  cephPrefix(_debug, stamp, _sp, _thread, _sps, _minus, _prio, _sp2) { return layer('ceph-log', stamp); },
+  imageTransferFailed(_could, direction, _image) { return layer('image-transfer-failed', direction); },
+  statusUpdateFailed(what, _sep) { return layer('status-update-failed', what); },
+  backupJobFailed(_) { return layer('backup-job-failed'); },
+  migrationAborted(_prefix, duration, _sep) { return layer('migration-aborted', duration); },
+  remoteStartFailed(_prefix, vmid, _on, node, _sep) { return { kind: 'remote-start-failed', detail: joined(vmid, node) }; },
   errnoBracket(_open, digits, _close) { return layer('errno-bracket', digits); },
 });
 

@@ -165,7 +165,7 @@ function timeArg(name: string, value: string | undefined): number | undefined {
 /** Live mode: this node's journal (journalctl) and tasks directory. */
 function liveSources(args: AnalysisArgs, io: CliIo, fromMs: number | undefined, untilMs: number | undefined): Source[] {
   const bin = findJournalctl(io.env);
-  if (!bin) throw new UsageError('no journalctl on this machine: pipe a log in (… | rbd-explain) or name files');
+  if (!bin) throw new UsageError('no input: no file, no stdin, and no journalctl on this machine to read the journal itself (pipe a log in or name files)');
   const extra = [
     ...(args['journal-dir'] !== undefined ? [`--directory=${args['journal-dir']}`] : []),
     ...(io.env['RBD_EXPLAIN_JOURNALCTL_ARGS'] ?? '').split(' ').filter(Boolean),

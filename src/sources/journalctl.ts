@@ -53,11 +53,11 @@ export function journalctlArgs(q: JournalQuery): string[] {
   ];
 }
 
-/** The journalctl to run: `RBD_EXPLAIN_JOURNALCTL` or the first on PATH; null when there is none. */
+/** The journalctl to run: `RBD_EXPLAIN_JOURNALCTL` or the first on `env.PATH`; null when there is none. */
 export function findJournalctl(env: NodeJS.ProcessEnv): string | null {
   const candidates = env['RBD_EXPLAIN_JOURNALCTL']
     ? [env['RBD_EXPLAIN_JOURNALCTL']]
-    : (env['PATH'] ?? '/usr/bin:/bin').split(delimiter).filter(Boolean).map((d) => join(d, 'journalctl'));
+    : (env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'journalctl'));
   for (const c of candidates) {
     try { accessSync(c, constants.X_OK); return c; } catch { /* next */ }
   }

@@ -14,6 +14,8 @@ import { Correlator } from '../src/correlate/correlator.js';
 import { extractMessage } from '../src/extract/extract.js';
 import type { AnalysisResult, Incident } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
+import { PassThrough } from 'node:stream';
+import { progressBar } from '../src/cli/progress.js';
 
 const BUNDLE = 'fixtures/fleet/bundle';
 
@@ -117,6 +119,7 @@ async function makeArchive(root: string, compress: boolean): Promise<void> {
     days.set(node, perNode);
   }
   const hasXz = spawnSync('xz', ['--version']).status === 0;
+  const hasZstd = spawnSync('zstd', ['--version']).status === 0;
   for (const [node, perDay] of days) {
     mkdirSync(join(root, node), { recursive: true });
     const ordered = [...perDay.values()];
@@ -127,12 +130,14 @@ async function makeArchive(root: string, compress: boolean): Promise<void> {
       if (!compress || n < 2) { writeFileSync(join(root, node, plainName), body); return; }
       if (hasXz && n % 7 === 3) {
         writeFileSync(join(root, node, `${plainName}.xz`), spawnSync('xz', ['-c'], { input: body, maxBuffer: 1 << 28 }).stdout);
+      } else if (hasZstd && n % 7 === 5) {
+        writeFileSync(join(root, node, `${plainName}.zst`), spawnSync('zstd', ['-c', '-q'], { input: body, maxBuffer: 1 << 28 }).stdout);
       } else writeFileSync(join(root, node, `${plainName}.gz`), gzipSync(body));
     });
   }
 }
 
-const normalise = (result: AnalysisResult): unknown => JSON.parse(JSON.stringify(result.incidents).replace(/"[^"]*\/(pve\d)\/syslog(\.\d+)?(\.gz|\.xz)?"/g, '"$1/syslog$2"'));
+const normalise = (result: AnalysisResult): unknown => JSON.parse(JSON.stringify(result.incidents).replace(/"[^"]*\/(pve\d)\/syslog(\.\d+)?(\.gz|\.xz|\.zst)?"/g, '"$1/syslog$2"'));
 
 test('30 days × 4 nodes of rotated logs: compressed = uncompressed, workers = sequential', async () => {
   const base = mkdtempSync(join(tmpdir(), 'rbd-fleet-'));
@@ -154,6 +159,24 @@ test('30 days × 4 nodes of rotated logs: compressed = uncompressed, workers = s
     assert.is(new Set(keys).size, keys.length);
     assert.ok(packed.incidents.some((i) => i.timeline.length > 1 && i.count > 1), 'repeated failures are counted with a timeline');
   } finally { rmSync(base, { recursive: true, force: true }); }
+});
+
+test('progress bar: only when stderr and stdout are terminals', () => {
+  const written: string[] = [];
+  const tty = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+  tty.on('data', (d: Buffer) => written.push(d.toString()));
+  const bar = progressBar(tty, true, 3);
+  bar.tick('/a/pve1/syslog.2.gz');
+  bar.end();
+  assert.match(written.join(''), /\[#{8}\.{16}\] 1\/3 syslog\.2\.gz/);
+  const piped = new PassThrough();
+  const quiet: string[] = [];
+  piped.on('data', (d: Buffer) => quiet.push(d.toString()));
+  const none = progressBar(Object.assign(piped, { isTTY: false }), true, 3);
+  none.tick('x');
+  progressBar(tty, false, 3).tick('stdout piped');
+  assert.equal(quiet, []);
+  assert.not.match(written.join(''), /stdout piped/);
 });
 
 test('follow-mode correlator: memory stays flat over days (idle incidents expire)', () => {

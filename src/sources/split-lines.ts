@@ -6,6 +6,7 @@ import { candidateLineStarts, type NeedleSet } from '../extract/prefilter.js';
 
 /** Longest line kept; the rest of a longer line is counted and dropped (a warning says so). */
 export const MAX_LINE_BYTES = 1 << 20;
+const NEWLINE = Buffer.from('\n');
 
 /** Which lines to decode: all of them, or those with a needle of one of the sets. */
 export type Prefilter = 'off' | NeedleSet;
@@ -82,27 +83,33 @@ function splitRegion(buf: Buffer, end: number, firstLine: number, prefilter: Pre
  * Lines longer than MAX_LINE_BYTES are cut (counted in `stats.truncatedLines`).
  */
 export async function* splitLines(chunks: AsyncIterable<Buffer>, prefilter: Prefilter, stats: ScanStats): AsyncGenerator<NumberedLine[]> {
-  let carry: Buffer | null = null;
+  let carry: Buffer | null = null; // start of a line that continues in the next chunk (bounded)
   let skipping = false; // inside an over-long line: drop bytes until its newline
   for await (const chunk of chunks) {
     let buf: Buffer = chunk;
-    if (skipping) {
-      const nl = buf.indexOf(10);
-      if (nl === -1) continue;
-      const longLine = carry ?? Buffer.alloc(0);
+    const nl = buf.indexOf(10);
+    if (skipping || carry) {
+      if (nl === -1) {
+        if (!skipping && carry) {
+          carry = Buffer.concat([carry, buf]);
+          if (carry.length > MAX_LINE_BYTES) { carry = Buffer.from(carry.subarray(0, MAX_LINE_BYTES)); skipping = true; }
+        }
+        continue;
+      }
+      // Only the line that spans the chunk boundary is joined; the chunk itself is never copied.
+      const head = skipping ? (carry ?? Buffer.alloc(0)) : Buffer.concat([carry ?? Buffer.alloc(0), buf.subarray(0, nl)]);
+      const line = head.length > MAX_LINE_BYTES ? head.subarray(0, MAX_LINE_BYTES) : head;
+      if (skipping || head.length > MAX_LINE_BYTES) stats.truncatedLines += 1;
+      const batch = splitRegion(Buffer.concat([line, NEWLINE]), line.length + 1, stats.lines + 1, prefilter, stats);
+      if (batch.length > 0) yield batch;
       carry = null;
       skipping = false;
-      stats.truncatedLines += 1;
-      const batch = splitRegion(Buffer.concat([longLine, Buffer.from('\n')]), longLine.length + 1, stats.lines + 1, prefilter, stats);
-      if (batch.length > 0) yield batch;
       buf = buf.subarray(nl + 1);
     }
-    if (carry) buf = Buffer.concat([carry, buf]);
-    carry = null;
     const lastNl = buf.lastIndexOf(10);
     if (lastNl === -1) {
       if (buf.length > MAX_LINE_BYTES) { carry = Buffer.from(buf.subarray(0, MAX_LINE_BYTES)); skipping = true; }
-      else carry = Buffer.from(buf);
+      else if (buf.length > 0) carry = Buffer.from(buf);
       continue;
     }
     const end = lastNl + 1;
@@ -116,7 +123,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, prefilter: Pref
   }
   if (carry && carry.length > 0) {
     if (skipping) stats.truncatedLines += 1;
-    const withNl = Buffer.concat([carry, Buffer.from('\n')]);
+    const withNl = Buffer.concat([carry, NEWLINE]);
     const batch = splitRegion(withNl, withNl.length, stats.lines + 1, prefilter, stats);
     if (batch.length > 0) yield batch;
   }

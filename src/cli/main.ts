@@ -18,7 +18,7 @@ import { findJournalctl, journalctlArgs, journalctlChunks } from '../sources/jou
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
 import { formatIncident } from '../report/text.js';
-import { runDoctorCommand, doctorReport, nodeInputs, type DoctorArgs } from './doctor-command.js';
+import { runDoctorCommand, doctorReport, nodeInputs, storagePools, type DoctorArgs } from './doctor-command.js';
 import { runProbeCommand, ProbeUsageError, type ProbeArgs } from './probe-command.js';
 import { attachConfig } from '../correlate/attach-config.js';
 
@@ -79,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         .option('timeout', { type: 'number', default: 20, describe: 'Seconds per command' })
         .example('$0 probe --from /var/log/syslog', 'Probe the identity of the most important incident')
         .example('$0 probe --storage ceph-vm --image vm-101-disk-0', 'Probe a storage as Proxmox would use it'))
-    .option('root', { type: 'string', array: true, default: [] as string[], describe: 'Config root (default /); NODE=DIR for several nodes (doctor, --with-config, probe --storage)' })
+    .option('root', { type: 'string', array: true, nargs: 1, default: [] as string[], describe: 'Config root (default /); repeat as --root NODE=DIR for several nodes (doctor, --with-config, probe --storage)' })
     .option('format', { alias: 'f', choices: ['text', 'json', 'ndjson'] as const, default: 'text' as const, describe: 'Output format' })
     .option('input-format', { choices: INPUT_FORMATS, describe: 'Force the input format (default: detected per input)' })
     .option('year', { type: 'number', describe: 'Year for short formats without one (default: inferred)' })
@@ -99,7 +99,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .version()
     .wrap(Math.min(110, (io.stdout as { columns?: number }).columns ?? 100))
     .exitProcess(false)
-    .fail((msg, err) => { usageError = msg ?? err?.message ?? 'usage error'; });
+    // One line on stderr: yargs spreads some messages over several lines.
+    .fail((msg, err) => { usageError = (msg ?? err?.message ?? 'usage error').replace(/\s*\n\s*/g, ' '); });
 
   let args;
   try {
@@ -228,7 +229,7 @@ async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
   try { result = await analyze({ sources }, options); } finally { progress.end(); }
   if (args['with-config']) {
     const report = doctorReport({ root: args.root });
-    result = { ...result, incidents: attachConfig(result.incidents, report.findings, nodeInputs(args.root).length === 1) };
+    result = { ...result, incidents: attachConfig(result.incidents, report.findings, nodeInputs(args.root).length === 1, storagePools(args.root)) };
   }
   if (args.format === 'ndjson') {
     for (const incident of result.incidents) io.stdout.write(formatNdjsonIncident(incident));

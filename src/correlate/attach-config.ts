@@ -7,10 +7,14 @@ import type { CauseId } from '../causes.js';
 import type { ConfigFinding, Incident } from '../types.js';
 import type { DoctorFinding } from '../doctor/types.js';
 
-function bears(f: DoctorFinding, i: Incident, singleNode: boolean): boolean {
+/** Storage id → pool, from storage.cfg, to find the storage of an incident that names only a pool. */
+export type StoragePools = ReadonlyMap<string, string>;
+
+function bears(f: DoctorFinding, i: Incident, singleNode: boolean, pools: StoragePools): boolean {
   const nodeOk = singleNode || f.node === null || f.node === i.node || i.badNodes.includes(f.node);
   if (!nodeOk) return false;
   if (f.storage !== null && f.storage === i.storage) return true;
+  if (f.storage !== null && i.storage === null && i.pool !== null && pools.get(f.storage) === i.pool) return true;
   const paths = [i.keyring, i.conf].filter((p): p is string => p !== null);
   if ((f.subject !== null && paths.includes(f.subject)) || (f.file !== null && paths.includes(f.file))) return true;
   if (f.storage !== null && i.storage === null && i.pool !== null && f.subject === i.pool) return true;
@@ -22,9 +26,9 @@ function toConfigFinding(f: DoctorFinding): ConfigFinding {
 }
 
 /** Incidents with their config findings attached and confirmed causes promoted. */
-export function attachConfig(incidents: readonly Incident[], findings: readonly DoctorFinding[], singleNode: boolean): Incident[] {
+export function attachConfig(incidents: readonly Incident[], findings: readonly DoctorFinding[], singleNode: boolean, pools: StoragePools = new Map()): Incident[] {
   return incidents.map((incident) => {
-    const related = findings.filter((f) => f.severity !== 'info' && bears(f, incident, singleNode));
+    const related = findings.filter((f) => f.severity !== 'info' && bears(f, incident, singleNode, pools));
     if (related.length === 0) return incident;
     const candidateCauses = new Set<CauseId>([incident.cause, ...incident.candidates.map((c) => c.cause)]);
     const confirming = related.find((f) => candidateCauses.has(f.cause));

@@ -4,11 +4,14 @@
  * (`index`/`active` beside hex folders) becomes one tasks source; the per-node folders of
  * a support bundle give a node name for lines that carry none.
  */
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { stat } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
 import type { Source } from '../sources/sources.js';
 import { isTasksDir } from '../sources/tasks-dir.js';
+
+/** fast-glob, loaded on the first glob or directory (plain file arguments never need it). */
+const glob = async (): Promise<typeof FastGlob> => (await import('fast-glob')).default;
 
 /** The sources to read, and arguments that matched nothing. */
 export interface ExpandedInputs {
@@ -53,6 +56,7 @@ function nodeHintFor(root: string, path: string): string | null {
 async function expandDirectory(arg: string, sources: Source[], files: string[]): Promise<boolean> {
   const root = arg.replace(/\/+$/, '') || '/';
   if (await isTasksDir(root)) { sources.push({ kind: 'tasks', dir: root }); return true; }
+  const fg = await glob();
   const matches = await fg(`${fg.escapePath(root)}/**/*`, { onlyFiles: true, dot: false });
   if (matches.length === 0) return false;
   const taskRoots: string[] = [];
@@ -78,7 +82,7 @@ export async function expandInputs(args: readonly string[]): Promise<ExpandedInp
   const unmatched: string[] = [];
   for (const arg of args) {
     if (GLOB_CHARS.test(arg)) {
-      const matches = sortRotated(await fg(arg, { onlyFiles: true, dot: false, followSymbolicLinks: true }));
+      const matches = sortRotated(await (await glob())(arg, { onlyFiles: true, dot: false, followSymbolicLinks: true }));
       if (matches.length === 0) unmatched.push(arg);
       for (const path of matches) { files.push(path); sources.push({ kind: 'file', path }); }
       continue;

@@ -9,7 +9,6 @@ import type { AnalysisResult, InputFormat } from '../types.js';
 import { formatText } from '../report/text.js';
 import { formatJson, formatNdjsonIncident } from '../report/json.js';
 import { wantColor } from '../report/style.js';
-import { expandInputs } from './expand-inputs.js';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import type { Source } from '../sources/sources.js';
@@ -18,9 +17,10 @@ import { findJournalctl, journalctlArgs, journalctlChunks } from '../sources/jou
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
 import { formatIncident } from '../report/text.js';
-import { runDoctorCommand, doctorReport, nodeInputs, storagePools, type DoctorArgs } from './doctor-command.js';
-import { runProbeCommand, ProbeUsageError, type ProbeArgs } from './probe-command.js';
-import { attachConfig } from '../correlate/attach-config.js';
+import type { DoctorArgs } from './doctor-command.js';
+import type { ProbeArgs } from './probe-command.js';
+// doctor, probe, --with-config and glob expansion load their modules only when used: start-up
+// time is part of every run (see docs/benchmark.md).
 
 /** The process pieces the CLI touches (tests pass their own). */
 export interface CliIo {
@@ -117,14 +117,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   try {
     const command = String(args._[0] ?? '');
-    if (command === 'doctor') return runDoctorCommand(args as unknown as DoctorArgs, io.stdout);
+    if (command === 'doctor') return (await import('./doctor-command.js')).runDoctorCommand(args as unknown as DoctorArgs, io.stdout);
     if (command === 'probe') {
       const probeArgs = { ...(args as unknown as ProbeArgs), root: (args.root as string[])[0] ?? '/' };
-      return await runProbeCommand(probeArgs, io.stdout);
+      return await (await import('./probe-command.js')).runProbeCommand(probeArgs, io.stdout);
     }
     return await runAnalysis(args as unknown as AnalysisArgs, io);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ProbeUsageError) {
+    if (err instanceof UsageError || (err instanceof Error && err.name === 'ProbeUsageError')) {
       say(io.stderr, `rbd-explain: ${err.message}`);
       return EXIT.error;
     }
@@ -194,7 +194,7 @@ async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
   const fromMs = timeArg('since', args.since ?? (live && !args.follow ? DEFAULT_LIVE_SINCE : undefined));
   const untilMs = timeArg('until', args.until);
   if (positional.length > 0) {
-    const expanded = await expandInputs(positional);
+    const expanded = await (await import('./expand-inputs.js')).expandInputs(positional);
     for (const u of expanded.unmatched) say(io.stderr, `rbd-explain: ${u}: no file matches`);
     preErrors += expanded.unmatched.length;
     if (expanded.sources.length === 0) throw new UsageError('no input file to read');
@@ -228,6 +228,8 @@ async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
   let result: AnalysisResult;
   try { result = await analyze({ sources }, options); } finally { progress.end(); }
   if (args['with-config']) {
+    const { doctorReport, nodeInputs, storagePools } = await import('./doctor-command.js');
+    const { attachConfig } = await import('../correlate/attach-config.js');
     const report = doctorReport({ root: args.root });
     result = { ...result, incidents: attachConfig(result.incidents, report.findings, nodeInputs(args.root).length === 1, storagePools(args.root)) };
   }

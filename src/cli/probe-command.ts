@@ -29,7 +29,9 @@ export interface ProbeArgs {
 }
 
 /** A usage problem, reported as one line with exit code 2. */
-export class ProbeUsageError extends Error {}
+export class ProbeUsageError extends Error {
+  override readonly name = 'ProbeUsageError';
+}
 
 async function targetFromLog(args: ProbeArgs): Promise<Partial<ProbeTarget>> {
   const result = await analyzeFiles(args.from ?? []);

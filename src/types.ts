@@ -103,6 +103,11 @@ export interface Evidence {
   readonly line: number;
   readonly time: string | null;
   readonly text: string;
+  /**
+   * On incident evidence: `failure` for a line that reports the error, `context` for task framing,
+   * the command line, or a success on another node. Absent on config-file evidence (doctor).
+   */
+  readonly role?: 'failure' | 'context';
 }
 
 /** A command to run to confirm or fix, filled in from the log. */

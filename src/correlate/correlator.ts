@@ -165,7 +165,7 @@ export class Correlator {
       const vmid = x.vmid ?? (task && /^\d+$/.test(task.id) ? Number(task.id) : null);
       this.successes.push({
         node, vmid, ms: record.epochMs,
-        evidence: { source: record.source, line: record.line, time: record.time, text: redact(record.message) },
+        evidence: { source: record.source, line: record.line, time: record.time, text: redact(record.message), role: 'context' },
       });
     }
   }
@@ -352,8 +352,9 @@ export class Correlator {
       taskLog: parsedUpid ? taskLogPath(parsedUpid) : null,
       vmid: first((l) => l.x.vmid),
     };
+    const failureLines = new Set(g.failures);
     const evidence: Evidence[] = lines
-      .map((l) => ({ source: l.record.source, line: l.record.line, time: l.record.time, text: redact(l.record.message) }))
+      .map((l) => ({ source: l.record.source, line: l.record.line, time: l.record.time, text: redact(l.record.message), role: failureLines.has(l) ? 'failure' as const : 'context' as const }))
       .sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
     const discriminating = candidates.length > 1 && (candidates[1]?.confidence ?? 0) >= top.confidence * 0.5;
     const authVsCaps = discriminating && candidates.slice(0, 3).some((c) => c.cause === 'caps-insufficient')

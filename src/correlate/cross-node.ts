@@ -82,10 +82,17 @@ export function crossNodeIncidents(incidents: readonly Incident[], successes: re
         { purpose: 'Is the keyring there at all on the failing node(s)?', command: `for n in ${badNodes.join(' ')}; do ssh root@$n ls -l ${files[0]}; done`, changesCluster: false },
         { purpose: `Copy the working node's keyring to the failing node(s) (keeps mode 0600)`, command: `for n in ${badNodes.join(' ')}; do scp -p root@${goodNodes[0]}:${files[0]} root@$n:${files[0]}; done`, changesCluster: true },
       ];
-      const evidence = [...failed.flatMap((i) => i.evidence.slice(0, 2)), ...good.slice(0, 3).map((s) => s.evidence)];
+      // The failing side's own error lines, then the successes on the good nodes.
+      const failureEvidence = failed.flatMap((i) => {
+        const own = i.evidence.filter((e) => e.role === 'failure');
+        return (own.length > 0 ? own : i.evidence).slice(0, 2);
+      });
+      const evidence = [...failureEvidence, ...good.slice(0, 3).map((s) => s.evidence)];
       const perNodeCause = failed[0]?.cause ?? 'unknown';
-      const firstSeen = failed.map((i) => i.firstSeen).filter((t): t is string => t !== null).sort()[0] ?? null;
-      const lastSeen = failed.map((i) => i.lastSeen).filter((t): t is string => t !== null).sort().pop() ?? null;
+      // Compare instants, not strings: stamps may carry different zones (`Z`, `+01:00`).
+      const byTime = (a: string, b: string): number => (epoch(a) ?? 0) - (epoch(b) ?? 0);
+      const firstSeen = failed.map((i) => i.firstSeen).filter((t): t is string => t !== null).sort(byTime)[0] ?? null;
+      const lastSeen = failed.map((i) => i.lastSeen).filter((t): t is string => t !== null).sort(byTime).pop() ?? null;
       out.push({
         id: `inc-${createHash('sha1').update(`drift|${resource}|${badNodes.join(',')}`).digest('hex').slice(0, 10)}`,
         cause: 'node-drift',

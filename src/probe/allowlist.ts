@@ -5,7 +5,7 @@
 import type { CephProgram } from './types.js';
 
 const READ_ONLY_SUBCOMMANDS: Readonly<Record<CephProgram, readonly (readonly string[])[]>> = {
-  ceph: [['-s'], ['status'], ['fsid'], ['health'], ['mon', 'dump'], ['quorum_status'], ['osd', 'pool', 'ls']],
+  ceph: [['-s'], ['status'], ['fsid'], ['health'], ['mon', 'dump'], ['quorum_status'], ['osd', 'pool', 'ls'], ['osd', 'blocklist', 'ls'], ['osd', 'blacklist', 'ls']],
   rbd: [['ls'], ['list'], ['info'], ['snap', 'ls'], ['snap', 'list'], ['status'], ['lock', 'ls'], ['lock', 'list']],
 };
 

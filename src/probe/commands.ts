@@ -28,11 +28,16 @@ export function imageSpec(target: ProbeTarget): string | null {
   return target.image === null ? null : `${poolSpec(target)}/${target.image}`;
 }
 
-/** The steps in triage order: cluster identity first, then list, then open. */
+/** True when the operation names an image that does not exist yet (so it is not opened). */
+export function namesNewImage(target: ProbeTarget): boolean {
+  return target.operation === 'create' || target.operation === 'clone';
+}
+
+/** The core steps in triage order: cluster identity first, then list, then open. */
 export function plannedCommands(target: ProbeTarget, connectTimeoutSeconds: number): PlannedCommand[] {
   const id = identityArgs(target);
   const ceph = [...id, '--connect-timeout', String(connectTimeoutSeconds)];
-  const image = imageSpec(target);
+  const image = namesNewImage(target) ? null : imageSpec(target);
   return [
     { name: 'ceph-fsid', program: 'ceph', args: [...ceph, 'fsid'] },
     { name: 'ceph-status', program: 'ceph', args: [...ceph, '-s'] },
@@ -48,3 +53,17 @@ export function plannedCommands(target: ProbeTarget, connectTimeoutSeconds: numb
 export function displayCommand(program: CephProgram, args: readonly string[]): string {
   return [program, ...args.map(shellQuote)].join(' ');
 }
+
+/** Follow-up commands, run only when the core steps call for them. All read-only. */
+export const followUp = {
+  /** Watchers of the image. */
+  status: (target: ProbeTarget, image: string): PlannedCommand => ({ name: 'rbd-status', program: 'rbd', args: [...identityArgs(target), 'status', '--format', 'json', image] }),
+  /** Lock owners of the image. */
+  lockLs: (target: ProbeTarget, image: string): PlannedCommand => ({ name: 'rbd-lock-ls', program: 'rbd', args: [...identityArgs(target), 'lock', 'ls', '--format', 'json', image] }),
+  blocklistLs: (target: ProbeTarget, timeoutSeconds: number): PlannedCommand => ({ name: 'blocklist-ls', program: 'ceph', args: [...identityArgs(target), '--connect-timeout', String(timeoutSeconds), 'osd', 'blocklist', 'ls'] }),
+  poolLs: (target: ProbeTarget, timeoutSeconds: number): PlannedCommand => ({ name: 'pool-ls', program: 'ceph', args: [...identityArgs(target), '--connect-timeout', String(timeoutSeconds), 'osd', 'pool', 'ls'] }),
+  /** `rbd ls` of another pool, to find the image there. */
+  lsOther: (target: ProbeTarget, pool: string): PlannedCommand => ({ name: 'rbd-ls-other', program: 'rbd', args: [...identityArgs(target), 'ls', pool] }),
+  /** `ceph fsid` with the same identity through another conf. */
+  compareFsid: (target: ProbeTarget, conf: string, timeoutSeconds: number): PlannedCommand => ({ name: 'compare-fsid', program: 'ceph', args: [...identityArgs({ ...target, conf }), '--connect-timeout', String(timeoutSeconds), 'fsid'] }),
+};

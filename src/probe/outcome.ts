@@ -14,7 +14,17 @@ const UNREACHABLE = /\((110|111|113)\)|errno (110|111|113)|timed out|connection 
 const NO_MONITORS = /cannot identify monitors|failed to identify monitor|no monitors? (specified|found)|unable to get monitor info/i;
 const CONNECT_FAILED = /couldn't connect to the cluster|error connecting to the cluster|handle_auth_bad_method|monclient.*authenticate/i;
 const NOT_FOUND = /\(2\) No such file or directory|error opening (image|pool)[^\n]*No such file|does not exist|errno 2\b/i;
+const BLOCKLISTED = /\(108\) Cannot send after transport endpoint shutdown|errno 108\b/i;
+const CONF_UNREADABLE = /unable to open config file|error calling conf_read_file|parse error setting|error reading config file/i;
 const DENIED = /\((1|13)\) (Operation not permitted|Permission denied)|errno (1|13)\b|permission denied|not permitted/i;
+
+/** Outcomes of a failed connect (or a conf the tools could not read): nothing reached the cluster. */
+export const CONNECT_FAILURES: readonly StepOutcome[] = ['unreachable', 'no-monitors', 'keyring-missing', 'auth-rejected', 'conf-unreadable'];
+
+/** True when some step got past connecting and authenticating. */
+export function reachedCluster(steps: readonly { readonly outcome: StepOutcome }[]): boolean {
+  return steps.some((s) => !CONNECT_FAILURES.includes(s.outcome) && !['skipped', 'failed', 'tool-missing'].includes(s.outcome));
+}
 
 /** The errno a Ceph tool printed last (`(13) …` or `[errno 13] …`), or null. */
 export function lastErrno(text: string): number | null {
@@ -38,12 +48,14 @@ export function classifyResult(result: CommandResult): StepOutcome {
   if (result.timedOut) return 'unreachable';
   if (result.exitCode === 0) return 'ok';
   const text = `${result.stderr}\n${result.stdout}`;
+  if (CONF_UNREADABLE.test(text)) return 'conf-unreadable';
   if (CEPHX_REFUSED.test(text)) return 'auth-rejected';
   if (KEYRING_MISSING.test(text)) return 'keyring-missing';
   if (NO_MONITORS.test(text)) return 'no-monitors';
   const connectFailed = CONNECT_FAILED.test(text);
   if (UNREACHABLE.test(text)) return 'unreachable';
   if (connectFailed) return lastErrno(text) === 2 ? 'keyring-missing' : 'auth-rejected';
+  if (BLOCKLISTED.test(text)) return 'blocklisted';
   if (NOT_FOUND.test(text)) return 'not-found';
   if (DENIED.test(text)) return 'permission-denied';
   return 'failed';

@@ -16,7 +16,16 @@ export interface ProbeTarget {
   readonly image: string | null;
   /** Monitors to test: a bare host on 3300 and 6789, `host:port` or `[v2:…,v1:…]` on the ports given (only loopback or user-given hosts are contacted). */
   readonly monHosts: readonly string[];
+  /**
+   * The operation that failed, when the log says (an incident's phase): the probe never tries it,
+   * but when reads work and a write failed, the verdict is about write caps; `lock` and `remove`
+   * make watchers and locks decisive. `create`/`clone` name a new image, so it is not opened.
+   */
+  readonly operation?: ProbeOperation | null;
 }
+
+/** Failing operations the probe can take as a hint (an incident's phase). */
+export type ProbeOperation = 'create' | 'snapshot' | 'clone' | 'resize' | 'remove' | 'lock';
 
 /** The two Ceph command-line tools the probe may run. */
 export type CephProgram = 'ceph' | 'rbd';
@@ -74,12 +83,75 @@ export type StepOutcome =
   | 'auth-rejected'      // cephx refused the identity while connecting
   | 'permission-denied'  // connected, then refused by caps
   | 'not-found'          // connected, pool or image does not exist
+  | 'blocklisted'        // connected, but the OSDs refuse this client's address (errno 108)
+  | 'conf-unreadable'    // the conf file could not be opened or parsed
   | 'tool-missing'
   | 'failed'
   | 'skipped';
 
-/** Names of the probe's steps, in the order they run. */
-export type StepName = 'ceph-fsid' | 'ceph-status' | 'rbd-ls' | 'rbd-info' | 'rbd-snap-ls';
+/** Names of the probe's steps: the core steps in the order they run, then the follow-ups. */
+export type StepName =
+  | 'ceph-fsid' | 'ceph-status' | 'rbd-ls' | 'rbd-info' | 'rbd-snap-ls'
+  | 'rbd-status'       // watchers of the image
+  | 'rbd-lock-ls'      // lock owners of the image
+  | 'blocklist-ls'     // ceph osd blocklist ls
+  | 'pool-ls'          // ceph osd pool ls, to look for the image elsewhere
+  | 'rbd-ls-other'     // rbd ls of another pool
+  | 'compare-fsid';    // ceph fsid through the other conf
+
+/** A conf file as read on this node. */
+export interface ConfView {
+  readonly path: string;
+  readonly exists: boolean;
+  /** `fsid` of `[global]`, or null. */
+  readonly fsid: string | null;
+  /** `mon_host` for the client, or null. */
+  readonly monHost: string | null;
+}
+
+/** The failing conf against the conf the user named as the right one (`--compare-conf`). */
+export interface ConfComparison {
+  readonly conf: string;
+  readonly exists: boolean;
+  /** The cluster fsid through that conf: from `ceph fsid` with the same identity, else its `fsid` line. */
+  readonly fsid: string | null;
+  readonly fsidFrom: 'cluster' | 'conf-file' | null;
+  /** True when the same identity reached the cluster through it. */
+  readonly identityWorks: boolean;
+}
+
+/** One exclusive or shared lock on the image (`rbd lock ls`). */
+export interface ImageLock {
+  readonly locker: string;
+  readonly id: string;
+  readonly address: string;
+}
+
+/** What the follow-up steps found, beside the steps themselves. */
+export interface ProbeObservations {
+  /** The failing conf on this node (null when the target names none). */
+  readonly conf: ConfView | null;
+  /** The fsid through the failing conf: from the cluster, else from its file. */
+  readonly confFsid: string | null;
+  readonly compare: ConfComparison | null;
+  /** Watcher addresses of the image, or null when not read. */
+  readonly watchers: readonly string[] | null;
+  readonly locks: readonly ImageLock[] | null;
+  /** `ceph osd blocklist ls` entries (address only), or null when not read (see `blocklistDenied`). */
+  readonly blocklist: readonly string[] | null;
+  readonly blocklistDenied: boolean;
+  /** Entries that fence this whole node (an address of this machine, port and nonce 0). */
+  readonly blocklistedHere: readonly string[];
+  /** Entries for single client instances on an address of this machine. */
+  readonly blocklistedInstancesHere: readonly string[];
+  /** Pools from `ceph osd pool ls`, or null when not listed (see `poolsDenied`). */
+  readonly pools: readonly string[] | null;
+  readonly poolsDenied: boolean;
+  /** Pools whose `rbd ls` shows the image (searched only when it was not found). */
+  readonly imageFoundIn: readonly string[];
+  /** Pools that could not be listed while searching. */
+  readonly poolsNotSearched: readonly string[];
+}
 
 /** One command the probe ran and how it ended. */
 export interface ProbeStep {
@@ -111,6 +183,7 @@ export interface ProbeResult {
   readonly fsid: string | null;
   readonly monitors: readonly PortCheck[];
   readonly steps: readonly ProbeStep[];
+  readonly observations: ProbeObservations;
   readonly verdict: ProbeVerdict;
   readonly audit: readonly AuditEntry[];
 }

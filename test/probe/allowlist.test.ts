@@ -12,6 +12,10 @@ test('read-only commands the probe uses are allowed', () => {
     ['rbd', [...ID, 'ls', 'vmdata']],
     ['rbd', [...ID, 'info', 'vmdata/ns/vm-101-disk-0']],
     ['rbd', [...ID, 'snap', 'ls', 'vmdata/vm-101-disk-0']],
+    ['rbd', [...ID, 'status', '--format', 'json', 'vmdata/vm-101-disk-0']],
+    ['rbd', [...ID, 'lock', 'ls', '--format', 'json', 'vmdata/vm-101-disk-0']],
+    ['ceph', [...ID, '--connect-timeout', '5', 'osd', 'blocklist', 'ls']],
+    ['ceph', [...ID, '--connect-timeout', '5', 'osd', 'pool', 'ls']],
   ] as const) assert.is(refusalReason(program, args), null, `${program} ${args.join(' ')}`);
 });
 
@@ -28,6 +32,22 @@ test('mutating or unknown commands are refused', () => {
     ['ceph', ['osd', 'pool', 'delete', 'vmdata']],
     ['ceph', ['osd', 'blocklist', 'add', '127.0.0.1:0/0']],
     ['ceph', ['fsid', 'extra']],
+    // next to the read-only steps the closer looks added: their mutating siblings stay refused
+    ['rbd', [...ID, 'lock', 'remove', 'vmdata/vm-101-disk-0', 'auto 1', 'client.1']],
+    ['rbd', [...ID, 'lock', 'add', 'vmdata/vm-101-disk-0', 'mine']],
+    ['rbd', [...ID, 'snap', 'create', 'vmdata/vm-101-disk-0@pre']],
+    ['rbd', [...ID, 'snap', 'rollback', 'vmdata/vm-101-disk-0@pre']],
+    ['rbd', [...ID, 'resize', '--size', '1G', 'vmdata/vm-101-disk-0']],
+    ['rbd', [...ID, 'clone', 'vmdata/base@s', 'vmdata/vm-102-disk-0']],
+    ['rbd', [...ID, 'status', 'vmdata/vm-101-disk-0', 'vmdata/vm-102-disk-0']],
+    ['rbd', [...ID, 'status', '--force', 'vmdata/vm-101-disk-0']],
+    ['ceph', [...ID, 'osd', 'blocklist', 'rm', '127.0.0.1:0/0']],
+    ['ceph', [...ID, 'osd', 'blocklist', 'clear']],
+    ['ceph', [...ID, 'osd', 'blacklist', 'rm', '127.0.0.1:0/0']],
+    ['ceph', [...ID, 'osd', 'blocklist', 'ls', 'extra']],
+    ['ceph', [...ID, 'osd', 'pool', 'rm', 'vmdata', 'vmdata', '--yes-i-really-really-mean-it']],
+    ['ceph', [...ID, 'osd', 'pool', 'create', 'ssdpool']],
+    ['ceph', [...ID, 'auth', 'get-or-create', 'client.pve']],
   ] as const) {
     assert.type(refusalReason(program, args), 'string', `${program} ${args.join(' ')}`);
     assert.throws(() => assertReadOnly(program, args), (e: unknown) => e instanceof ProbeRefusedError);

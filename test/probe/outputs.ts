@@ -38,6 +38,23 @@ export const out = {
   recordedRbdWrongSection: fail(13, '2026-11-24T04:17:33.196+0000 7f08e2f756c0 -1 monclient(hunting): handle_auth_bad_method server allowed_methods [2] but i only support [2]\n\nrbd: couldn\'t connect to the cluster!\nrbd: listing images failed: (13) Permission denied\n'),
   /** RECORDED shape (Ceph 16.2) of a malformed key: Ceph echoes the key value in its own error line. Key replaced by a made-up one. */
   recordedMalformedKey: fail(5, '2026-11-24T04:17:17.116+0000 7fcef28a0380 -1 auth: error parsing file /tmp/admin-only.keyring: error setting modifier for [client.admin] type=key val=AQBhZG1pbmFkbWluYWRtaW5hZG1pbmFkbWluYQ==: Malformed input\n\n2026-11-24T04:17:17.116+0000 7fcef28a0380 -1 auth: failed to load /tmp/admin-only.keyring: (5) Input/output error\n\n2026-11-24T04:17:17.116+0000 7fcef28a0380 -1 monclient: keyring not found\n\nrbd: couldn\'t connect to the cluster!\nrbd: listing images failed: (5) Input/output error\n'),
+  /** RECORDED (Ceph 16.2): `rbd status --format json` with no watcher, and with `rbd watch` running as another client. */
+  recordedStatusNone: ok('{"watchers":[]}\n'),
+  recordedStatusWatched: ok('{"watchers":[{"address":"127.0.0.1:0/2645807464","client":4179,"cookie":94653166368544}]}\n'),
+  /** RECORDED (Ceph 16.2): `rbd lock ls --format json` with no lock, and with the exclusive lock of a SIGSTOPped `rbd bench`. */
+  recordedLocksNone: ok(''),
+  recordedLockHeld: ok('[{"id":"auto 139622206163264","locker":"client.4189","address":"127.0.0.1:0/3151923709"}]\n'),
+  /** RECORDED (Ceph 16.2): `ceph osd blocklist ls` while 127.0.0.1:0/0 is blocklisted (the count goes to stderr). */
+  recordedBlocklistNode: { exitCode: 0, stdout: '127.0.0.1:0/0 2026-11-24T04:59:13.043899+0000\n', stderr: 'listed 1 entries\n', timedOut: false, spawnError: null } as CommandResult,
+  recordedBlocklistEmpty: { exitCode: 0, stdout: '', stderr: 'listed 0 entries\n', timedOut: false, spawnError: null } as CommandResult,
+  /** RECORDED (Ceph 16.2): `rbd ls` and `rbd info` from a blocklisted address. */
+  recordedLsBlocklisted: fail(108, '2026-11-24T04:49:14.588+0000 7ff33901f380 -1 librbd::api::Image: list_images: error listing v1 images: (108) Cannot send after transport endpoint shutdown\nrbd: listing images failed: (108) Cannot send after transport endpoint shutdown\n'),
+  recordedInfoBlocklisted: fail(108, '2026-11-24T04:49:14.616+0000 7fd37128d6c0 -1 librbd::image::OpenRequest: failed to stat v2 image header: (108) Cannot send after transport endpoint shutdown\nrbd: error opening image vm-101-disk-0: (108) Cannot send after transport endpoint shutdown\n'),
+  /** RECORDED (Ceph 16.2): `ceph osd pool ls`. */
+  recordedPools: ok('vmdata\nother\n'),
+  /** RECORDED (Ceph 16.2): `ceph --conf <missing> fsid` and `rbd --conf <missing> ls`. */
+  recordedCephConfMissing: fail(1, "Error initializing cluster client: ObjectNotFound('RADOS object not found (error calling conf_read_file)')\n"),
+  recordedRbdConfMissing: fail(1, 'global_init: unable to open config file from search list /etc/pve/priv/ceph/ext-rbd.conf\n'),
   notInstalled: { exitCode: null, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT' } as CommandResult,
   /** A tool echoing a key it should not: the probe must never pass it on. */
   leaky: fail(1, 'key = AQBwdmUtY3VycmVudHB2ZS1jdXJyZW50cHZlLQ==\nrbd: error opening image vm-101-disk-0: (1) Operation not permitted\n'),

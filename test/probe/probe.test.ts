@@ -1,50 +1,27 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatProbeText, probeExitCode, probeToNdjson, runProbe, type CommandResult, type CommandRunner, type PortChecker, type ProbeCommand, type ProbeOptions, type ProbeTarget } from '../../src/probe/index.js';
+import { formatProbeText, probeExitCode, probeToNdjson, runProbe, type ProbeCommand } from '../../src/probe/index.js';
+import { allClosed, allOpen, confPresent, fakeRunner, healthy, keyringOk, probe, TARGET } from './fake.js';
 import { out } from './outputs.js';
-
-const TARGET: ProbeTarget = {
-  conf: '/etc/pve/priv/ceph/ext-rbd.conf', clientId: 'pve', keyring: '/etc/pve/priv/ceph/ext-rbd.keyring',
-  pool: 'vmdata', image: 'vm-101-disk-0', monHosts: ['127.0.0.1'],
-};
-
-type Replies = Partial<Record<'fsid' | 'status' | 'ls' | 'info' | 'snap', CommandResult>>;
-
-/** A runner replaying canned outputs per subcommand, recording what it was asked to run. */
-function fakeRunner(replies: Replies, seen: ProbeCommand[] = []): CommandRunner {
-  return async (command) => {
-    seen.push(command);
-    const a = command.args;
-    const key = a.includes('fsid') ? 'fsid' : a.includes('-s') ? 'status' : a.includes('snap') ? 'snap' : a.includes('info') ? 'info' : 'ls';
-    const reply = replies[key];
-    if (!reply) throw new Error(`no canned reply for ${command.program} ${a.join(' ')}`);
-    return reply;
-  };
-}
-
-const allOpen: PortChecker = async () => 'open';
-const allClosed: PortChecker = async () => 'closed';
-const healthy: Replies = { fsid: out.fsid, status: out.status, ls: out.ls, info: out.info, snap: out.snapLs };
-const keyringOk = () => ({ exists: true, hasClientSection: true });
-
-function probe(replies: Replies, extra: ProbeOptions = {}, target: ProbeTarget = TARGET) {
-  return runProbe(target, { runner: fakeRunner(replies), portChecker: allOpen, keyringView: keyringOk, ...extra });
-}
 
 test('everything works: no cause, exit 0, fsid read, every command carries conf/id/keyring and a timeout', async () => {
   const seen: ProbeCommand[] = [];
-  const r = await runProbe(TARGET, { runner: fakeRunner(healthy, seen), portChecker: allOpen, keyringView: keyringOk, timeoutMs: 5000 });
+  const r = await runProbe(TARGET, { runner: fakeRunner(healthy, seen), portChecker: allOpen, keyringView: keyringOk, confView: confPresent, timeoutMs: 5000 });
   assert.is(r.verdict.cause, null);
   assert.is(probeExitCode(r), 0);
   assert.is(r.fsid, '5b0e2f7a-3c1d-4e8b-9a62-7d4c1f0e8a13');
-  assert.equal(r.steps.map((s) => s.name), ['ceph-fsid', 'ceph-status', 'rbd-ls', 'rbd-info', 'rbd-snap-ls']);
+  assert.equal(r.steps.map((s) => s.name), ['ceph-fsid', 'ceph-status', 'rbd-ls', 'rbd-info', 'rbd-snap-ls', 'rbd-status', 'rbd-lock-ls']);
+  assert.equal(r.observations.watchers, []);
+  assert.equal(r.observations.locks, []);
   assert.equal(r.monitors, [{ host: '127.0.0.1', port: 3300, state: 'open' }, { host: '127.0.0.1', port: 6789, state: 'open' }]);
   for (const c of seen) {
     assert.is(c.timeoutMs, 5000);
     assert.ok(c.args.join(' ').includes('--conf /etc/pve/priv/ceph/ext-rbd.conf --id pve --keyring /etc/pve/priv/ceph/ext-rbd.keyring'));
   }
-  assert.equal(seen.filter((c) => c.program === 'rbd').map((c) => c.args.slice(6).join(' ')), ['ls vmdata', 'info vmdata/vm-101-disk-0', 'snap ls vmdata/vm-101-disk-0']);
-  assert.is(r.audit.length, 5);
+  assert.equal(seen.filter((c) => c.program === 'rbd').map((c) => c.args.slice(6).join(' ')), [
+    'ls vmdata', 'info vmdata/vm-101-disk-0', 'snap ls vmdata/vm-101-disk-0', 'status --format json vmdata/vm-101-disk-0', 'lock ls --format json vmdata/vm-101-disk-0',
+  ]);
+  assert.is(r.audit.length, 7, 'no blocklist or pool listing when everything works');
   assert.ok(r.audit.every((a) => a.allowed));
 });
 
@@ -132,9 +109,12 @@ test('info ENOENT while ls works: image-not-found', async () => {
 });
 
 test('pool ENOENT on ls: image-not-found (pool missing)', async () => {
-  const r = await probe({ ...healthy, ls: out.poolNotFound, info: out.poolNotFound, snap: out.poolNotFound }, {}, { ...TARGET, pool: 'vmdta' });
+  const r = await probe({ ...healthy, ls: out.poolNotFound, info: out.poolNotFound, snap: out.poolNotFound, 'ls:vmdata': out.ls }, {}, { ...TARGET, pool: 'vmdta' });
   assert.is(r.verdict.cause, 'image-not-found');
   assert.ok(r.verdict.summary.includes('vmdta'));
+  assert.equal(r.observations.pools, ['vmdata', 'other']);
+  assert.equal(r.observations.imageFoundIn, ['vmdata'], 'the image is in the pool the storage should name');
+  assert.match(r.verdict.summary, /vm-101-disk-0 is in pool vmdata/);
 });
 
 test('tools not installed: no cause, exit 2', async () => {
@@ -159,7 +139,8 @@ test('text output names the verdict and the commands run', async () => {
   const text = formatProbeText(await probe({ ...healthy, info: out.infoDenied, snap: out.infoDenied }));
   assert.match(text, /CONFIRMED caps-insufficient/);
   assert.match(text, /permission-denied\s+rbd --conf \/etc\/pve\/priv\/ceph\/ext-rbd.conf --id pve --keyring \/etc\/pve\/priv\/ceph\/ext-rbd.keyring info vmdata\/vm-101-disk-0/);
-  assert.match(text, /commands run: 5, refused: 0/);
+  assert.match(text, /commands run: 6, refused: 0/, 'the five core steps and the blocklist');
+  assert.match(text, /blocklist: 0 entries/);
 });
 
 test.run();

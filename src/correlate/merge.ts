@@ -20,18 +20,22 @@ function same<T>(values: readonly T[]): T | null {
 function mergedEvidence(members: readonly Incident[], max: number): Evidence[] {
   const out: Evidence[] = [];
   const seen = new Set<string>();
-  for (let depth = 0; out.length < max; depth++) {
-    let any = false;
-    for (const m of members) {
-      const e = m.evidence[depth];
-      if (!e) continue;
-      any = true;
-      const key = `${e.source}:${e.line}`;
-      if (seen.has(key) || out.length >= max) continue;
-      seen.add(key);
-      out.push(e);
+  // Failure lines first (round-robin over the members), then context, so a merged incident
+  // always shows what failed, not only the task framing around it.
+  for (const role of ['failure', 'context'] as const) {
+    for (let depth = 0; out.length < max; depth++) {
+      let any = false;
+      for (const m of members) {
+        const e = m.evidence.filter((x) => (x.role ?? 'failure') === role)[depth];
+        if (!e) continue;
+        any = true;
+        const key = `${e.source}:${e.line}`;
+        if (seen.has(key) || out.length >= max) continue;
+        seen.add(key);
+        out.push(e);
+      }
+      if (!any) break;
     }
-    if (!any) break;
   }
   return out.sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
 }

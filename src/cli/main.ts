@@ -76,6 +76,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         .option('storage', { type: 'string', describe: 'Take conf, id, keyring and pool from this storage in storage.cfg' })
         .option('from', { type: 'string', array: true, describe: 'Take them from the top incident of these log files' })
         .option('incident', { type: 'string', describe: 'With --from: the incident id to probe' })
+        .option('op', { choices: ['create', 'snapshot', 'clone', 'resize', 'remove', 'lock'] as const, describe: 'The operation that failed (never tried); with --from, the incident\'s phase' })
+        .option('compare-conf', { type: 'string', describe: 'Conf that should lead to the right cluster, to compare fsids (default: the other of /etc/pve/ceph.conf and /etc/ceph/ceph.conf)' })
         .option('timeout', { type: 'number', default: 20, describe: 'Seconds per command' })
         .example('$0 probe --from /var/log/syslog', 'Probe the identity of the most important incident')
         .example('$0 probe --storage ceph-vm --image vm-101-disk-0', 'Probe a storage as Proxmox would use it'))

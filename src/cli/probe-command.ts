@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { runProbe, formatProbeText, probeToNdjson, probeExitCode } from '../probe/index.js';
-import type { ProbeTarget } from '../probe/types.js';
+import { runProbe, formatProbeText, probeToNdjson, probeExitCode, operationFromPhase, defaultCompareConf } from '../probe/index.js';
+import type { ProbeOperation, ProbeTarget } from '../probe/types.js';
 import { parseStorageCfg, resolveStorageAccess, parseCephConf, confValue } from '../doctor/index.js';
 import { analyzeFiles } from '../analyze.js';
 import { splitMonHosts } from '../extract/rbd-spec.js';
@@ -26,6 +26,10 @@ export interface ProbeArgs {
   readonly incident?: string | undefined;
   readonly timeout: number;
   readonly format: 'text' | 'json' | 'ndjson';
+  /** The operation that failed (`--op`); with --from, the incident's phase gives it. */
+  readonly op?: ProbeOperation | undefined;
+  /** The conf that should lead to the right cluster (`--compare-conf`); default the other of /etc/pve/ceph.conf and /etc/ceph/ceph.conf. */
+  readonly compareConf?: string | undefined;
 }
 
 /** A usage problem, reported as one line with exit code 2. */
@@ -35,9 +39,11 @@ export class ProbeUsageError extends Error {
 
 async function targetFromLog(args: ProbeArgs): Promise<Partial<ProbeTarget>> {
   const result = await analyzeFiles(args.from ?? []);
-  const incident = args.incident ? result.incidents.find((i) => i.id === args.incident) : result.incidents.find((i) => i.pool);
-  if (!incident) throw new ProbeUsageError(args.incident ? `no incident ${args.incident} in the log` : 'no incident with a pool in the log');
+  // Proxmox's own lines rarely name the pool: with --pool given, the top incident will do.
+  const incident = args.incident ? result.incidents.find((i) => i.id === args.incident) : result.incidents.find((i) => i.pool) ?? (args.pool ? result.incidents[0] : undefined);
+  if (!incident) throw new ProbeUsageError(args.incident ? `no incident ${args.incident} in the log` : 'no incident with a pool in the log (name it with --pool)');
   return {
+    operation: operationFromPhase(incident.phase),
     conf: incident.conf, clientId: incident.clientId ?? 'admin', keyring: incident.keyring,
     ...(incident.pool ? { pool: incident.pool } : {}), image: incident.image, namespace: incident.namespace,
     monHosts: incident.monHosts ?? [],
@@ -75,13 +81,15 @@ export async function probeTarget(args: ProbeArgs): Promise<ProbeTarget> {
     namespace: args.namespace ?? base.namespace ?? null,
     image: args.image ?? base.image ?? null,
     monHosts: args.mon && args.mon.length > 0 ? [...args.mon] : [...(base.monHosts ?? [])],
+    operation: args.op ?? base.operation ?? null,
   };
 }
 
 /** Runs the probe; exit 0 identity works, 1 a cause was found, 2 undecided. */
 export async function runProbeCommand(args: ProbeArgs, stdout: Writable): Promise<number> {
   const target = await probeTarget(args);
-  const result = await runProbe(target, { timeoutMs: args.timeout * 1000, userHosts: args.mon ?? [] });
+  const compareConf = args.compareConf ?? defaultCompareConf(target.conf);
+  const result = await runProbe(target, { timeoutMs: args.timeout * 1000, userHosts: args.mon ?? [], compareConf });
   if (args.format === 'json') stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (args.format === 'ndjson') stdout.write(probeToNdjson(result));
   else stdout.write(formatProbeText(result));

@@ -47,7 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let usageError: string | null = null;
   const parser = yargs([...argv])
     .scriptName('rbd-explain')
-    .usage('$0 [files..]\n\nExplain Proxmox VE "RBD: error opening" failures from logs: the root cause and the commands to confirm and fix it.\nReads stdin when no file is given (e.g. journalctl -u pvedaemon | rbd-explain). With neither, on a node, it reads\nthe journal itself (journalctl, last 24 h) and /var/log/pve/tasks.')
+    .usage('$0 [files..]\n\nExplain Proxmox VE "RBD: error opening" failures from logs: the root cause and the commands to confirm and fix it.\nReads stdin when no file is given (e.g. journalctl -u pvedaemon | rbd-explain). With neither, on a node, it reads the journal itself (journalctl, last 24 h) and /var/log/pve/tasks.')
     .command('$0 [files..]', 'Analyse logs (files, globs, directories, tasks directories; stdin when none; else this node\'s journal)', (y) =>
       y.positional('files', { type: 'string', array: true, describe: 'Log files, globs or directories (plain, .gz, .zst, .xz; /var/log/pve/tasks; a support bundle with per-node folders)' })
         .option('with-config', { type: 'boolean', default: false, describe: 'Also check this node\'s config (doctor) and attach the findings to the incidents' })

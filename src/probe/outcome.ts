@@ -2,7 +2,8 @@
  * Reads a ceph/rbd command's result into a step outcome. Connect-phase failures are recognised
  * first, because after a failed connect `rbd ls` still prints a `(13)` that is not about caps.
  * The python `ceph` CLI logs a default-path keyring search before it applies `--keyring`, so
- * a cephx refusal outranks "unable to find a keyring" lines.
+ * a cephx refusal outranks "unable to find a keyring" lines, and lines about the default search
+ * list alone do not make a missing keyring (a monitor timeout after them is a timeout).
  */
 import { redactSecrets } from '../doctor/redact.js';
 import type { CommandResult, StepOutcome } from './types.js';
@@ -10,6 +11,8 @@ import type { CommandResult, StepOutcome } from './types.js';
 /** cephx offered and refused: a key was loaded, so earlier "no keyring found" lines are only the default search. */
 const CEPHX_REFUSED = /handle_auth_bad_method server allowed_methods \[[^\]]*\] but i only support \[[^\]]*2[^\]]*\]/i;
 const KEYRING_MISSING = /unable to find a keyring|no keyring found|failed to load .*keyring|keyring not found|missing keyring|handle_auth_bad_method server allowed_methods \[[^\]]*\] but i only support \[1\]/i;
+/** The python CLI's search of the default keyring paths, logged even when --keyring is given: not evidence on its own. */
+const DEFAULT_KEYRING_SEARCH = /^.*\/etc\/ceph\/keyring\.bin.*$/gm;
 const UNREACHABLE = /\((110|111|113)\)|errno (110|111|113)|timed out|connection refused|no route to host/i;
 const NO_MONITORS = /cannot identify monitors|failed to identify monitor|no monitors? (specified|found)|unable to get monitor info/i;
 const CONNECT_FAILED = /couldn't connect to the cluster|error connecting to the cluster|handle_auth_bad_method|monclient.*authenticate/i;
@@ -50,7 +53,7 @@ export function classifyResult(result: CommandResult): StepOutcome {
   const text = `${result.stderr}\n${result.stdout}`;
   if (CONF_UNREADABLE.test(text)) return 'conf-unreadable';
   if (CEPHX_REFUSED.test(text)) return 'auth-rejected';
-  if (KEYRING_MISSING.test(text)) return 'keyring-missing';
+  if (KEYRING_MISSING.test(text.replace(DEFAULT_KEYRING_SEARCH, ''))) return 'keyring-missing';
   if (NO_MONITORS.test(text)) return 'no-monitors';
   const connectFailed = CONNECT_FAILED.test(text);
   if (UNREACHABLE.test(text)) return 'unreachable';

@@ -55,6 +55,8 @@ export const out = {
   /** RECORDED (Ceph 16.2): `ceph --conf <missing> fsid` and `rbd --conf <missing> ls`. */
   recordedCephConfMissing: fail(1, "Error initializing cluster client: ObjectNotFound('RADOS object not found (error calling conf_read_file)')\n"),
   recordedRbdConfMissing: fail(1, 'global_init: unable to open config file from search list /etc/pve/priv/ceph/ext-rbd.conf\n'),
+  /** RECORDED (Ceph 16.2): `ceph --keyring <right file> fsid` through a conf whose monitors do not listen: the default-path search noise, then a timeout. */
+  recordedCephMonTimeoutWithNoise: fail(1, '2026-11-24T04:57:14.588+0000 7f8d19d1b6c0 -1 auth: unable to find a keyring on /etc/ceph/ceph.client.pve.keyring,/etc/ceph/ceph.keyring,/etc/ceph/keyring,/etc/ceph/keyring.bin,: (2) No such file or directory\n2026-11-24T04:57:14.588+0000 7f8d19d1b6c0 -1 AuthRegistry(0x7f8d1405b630) no keyring found at /etc/ceph/ceph.client.pve.keyring,/etc/ceph/ceph.keyring,/etc/ceph/keyring,/etc/ceph/keyring.bin,, disabling cephx\n[errno 110] RADOS timed out (error connecting to the cluster)\n'),
   notInstalled: { exitCode: null, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT' } as CommandResult,
   /** A tool echoing a key it should not: the probe must never pass it on. */
   leaky: fail(1, 'key = AQBwdmUtY3VycmVudHB2ZS1jdXJyZW50cHZlLQ==\nrbd: error opening image vm-101-disk-0: (1) Operation not permitted\n'),

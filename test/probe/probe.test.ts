@@ -64,6 +64,12 @@ test('monitor hosts that are neither loopback nor user-given are never contacted
   assert.equal(r.monitors.filter((m) => m.state === 'skipped').map((m) => m.host), ['10.20.0.11', '10.20.0.11']);
 });
 
+test('recorded: default keyring search noise then a monitor timeout is a timeout, not a missing keyring', async () => {
+  const r = await probe({ fsid: out.recordedCephMonTimeoutWithNoise, ls: out.timeout }, { portChecker: allClosed });
+  assert.is(r.steps[0]?.outcome, 'unreachable');
+  assert.is(r.verdict.cause, 'mon-unreachable');
+});
+
 test('keyring not found by the tools: keyring-missing confirmed', async () => {
   const r = await probe({ fsid: out.cephKeyringMissing, ls: out.rbdKeyringMissing });
   assert.is(r.verdict.cause, 'keyring-missing');

@@ -7,17 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { findClientSection, parseKeyring } from '../doctor/keyring.js';
-import { parsePoolList } from '../doctor/pool-list.js';
 import { auditedRunner, type AuditedRunner } from './audited-runner.js';
-import { displayCommand, followUp, imageSpec, namesNewImage, plannedCommands, type PlannedCommand } from './commands.js';
-import { blocklistedHere, fsidIn, listsImage, localConfView, machineAddresses, parseBlocklist, parseLocks, parseWatchers, sameFile } from './observe.js';
-import { classifyResult, lastErrno, reachedCluster, tellingLine } from './outcome.js';
+import { displayCommand, plannedCommands, type PlannedCommand } from './commands.js';
+import { lookCloser } from './follow-ups.js';
+import { fsidIn } from './observe.js';
+import { classifyResult, lastErrno, tellingLine } from './outcome.js';
 import { spawnRunner } from './spawn-runner.js';
 import { mayContact, monitorEndpoints, tcpPortChecker } from './tcp.js';
-import type {
-  CommandResult, CommandRunner, ConfComparison, ConfView, ImageLock, PortCheck, PortChecker, ProbeObservations, ProbeResult, ProbeStep,
-  ProbeTarget, StepOutcome,
-} from './types.js';
+import type { CommandResult, CommandRunner, ConfView, PortCheck, PortChecker, ProbeResult, ProbeStep, ProbeTarget, StepOutcome } from './types.js';
 import { decideVerdict, type KeyringView } from './verdict.js';
 
 /** Knobs of a probe run; every side effect is injectable. */
@@ -88,23 +85,14 @@ async function runStep(runner: AuditedRunner, steps: ProbeStep[], planned: Plann
   return { outcome, result };
 }
 
-/** Parses an output, or null when the tool printed something else than expected. */
-function parsed<T>(read: (stdout: string) => T, stdout: string): T | null {
-  try {
-    return read(stdout);
-  } catch {
-    return null;
-  }
-}
-
 /** Runs the probe for one target and returns what it saw, what it concludes, and the audit log. */
 export async function runProbe(target: ProbeTarget, options: ProbeOptions = {}): Promise<ProbeResult> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const seconds = Math.max(1, Math.floor(timeoutMs / 1000));
   const runner = auditedRunner(options.runner ?? spawnRunner());
+  const steps: ProbeStep[] = [];
   const run = (planned: PlannedCommand): ReturnType<typeof runStep> => runStep(runner, steps, planned, timeoutMs);
   const monitors = await checkMonitors(target, options);
-  const steps: ProbeStep[] = [];
   let fsid: string | null = null;
   let stop = false;
   let authFailed = false;
@@ -117,73 +105,7 @@ export async function runProbe(target: ProbeTarget, options: ProbeOptions = {}):
     authFailed = authFailed || AUTH_FAILURES.includes(outcome);
   }
   const core = [...steps];
-  const outcomeOf = (name: ProbeStep['name']): StepOutcome | undefined => core.find((s) => s.name === name)?.outcome;
-  const coreFailed = core.some((s) => s.outcome !== 'ok' && s.outcome !== 'skipped');
-  const connected = reachedCluster(core);
-  const confView = target.conf === null ? null : (options.confView ?? localConfView)(target.conf, target.clientId);
-
-  // Watchers and lock owners of an image that opens.
-  const image = namesNewImage(target) ? null : imageSpec(target);
-  let watchers: string[] | null = null;
-  let locks: ImageLock[] | null = null;
-  if (image !== null && outcomeOf('rbd-info') === 'ok') {
-    const status = await run(followUp.status(target, image));
-    if (status.outcome === 'ok') watchers = parsed(parseWatchers, status.result.stdout);
-    const lockLs = await run(followUp.lockLs(target, image));
-    if (lockLs.outcome === 'ok') locks = parsed(parseLocks, lockLs.result.stdout);
-  }
-
-  // The blocklist, when something failed, a failing operation is known, or the image is held.
-  let blocklist: string[] | null = null;
-  let blocklistDenied = false;
-  if (connected && (coreFailed || target.operation || (watchers?.length ?? 0) > 0 || (locks?.length ?? 0) > 0)) {
-    const bl = await run(followUp.blocklistLs(target, seconds));
-    if (bl.outcome === 'ok') blocklist = parseBlocklist(bl.result.stdout);
-    blocklistDenied = bl.outcome === 'permission-denied';
-  }
-  const here = blocklistedHere(blocklist ?? [], options.localAddresses ?? machineAddresses());
-
-  // The pools, and the image in the others, when the pool or the image was not found.
-  let pools: string[] | null = null;
-  let poolsDenied = false;
-  const imageFoundIn: string[] = [];
-  const poolsNotSearched: string[] = [];
-  if (connected && (outcomeOf('rbd-ls') === 'not-found' || outcomeOf('rbd-info') === 'not-found')) {
-    const ls = await run(followUp.poolLs(target, seconds));
-    if (ls.outcome === 'ok') pools = parsed(parsePoolList, ls.result.stdout);
-    poolsDenied = ls.outcome === 'permission-denied';
-    const others = (pools ?? []).filter((p) => p !== target.pool && !p.startsWith('.'));
-    if (target.image !== null && !namesNewImage(target)) {
-      const max = options.maxPoolsSearched ?? 32;
-      for (const [i, pool] of others.entries()) {
-        if (i >= max) { poolsNotSearched.push(pool); continue; }
-        const other = await run(followUp.lsOther(target, pool));
-        if (other.outcome !== 'ok') poolsNotSearched.push(pool);
-        else if (listsImage(other.result.stdout, target.image)) imageFoundIn.push(pool);
-      }
-    }
-  }
-
-  // The fsid through the conf that should be right, when the failing one does not work.
-  let compare: ConfComparison | null = null;
-  const compareConf = options.compareConf ?? null;
-  if (compareConf !== null && (target.conf === null || !sameFile(compareConf, target.conf)) && (coreFailed || confView?.exists === false)) {
-    const view = (options.confView ?? localConfView)(compareConf, target.clientId);
-    if (!view.exists) compare = { conf: compareConf, exists: false, fsid: null, fsidFrom: null, identityWorks: false };
-    else {
-      const other = await run(followUp.compareFsid(target, compareConf, seconds));
-      const fromCluster = other.outcome === 'ok' ? fsidIn(other.result.stdout) : null;
-      compare = {
-        conf: compareConf, exists: true, fsid: fromCluster ?? view.fsid, fsidFrom: fromCluster ? 'cluster' : view.fsid ? 'conf-file' : null,
-        identityWorks: other.outcome === 'ok',
-      };
-    }
-  }
-
-  const observations: ProbeObservations = {
-    conf: confView, confFsid: fsid ?? confView?.fsid ?? null, compare, watchers, locks, blocklist, blocklistDenied,
-    blocklistedHere: here.node, blocklistedInstancesHere: here.instances, pools, poolsDenied, imageFoundIn, poolsNotSearched,
-  };
+  const observations = await lookCloser({ target, options, core, run, seconds, fsid });
   const keyring = target.keyring === null ? { exists: true, hasClientSection: null } : (options.keyringView ?? localKeyringView)(target.keyring, target.clientId);
   return {
     schemaVersion: 1, target, fsid, monitors, steps, observations,

@@ -14,8 +14,8 @@ import {
   type ProbeOptions, type ProbeResult, type ProbeTarget,
 } from '../../src/probe/index.js';
 import { FIXTURE_ROOT } from './capture.js';
-import { ensurePackages, sleep, spawnBackground, waitFor, type Background } from './cluster.js';
-import { startWorld, stopWorld, type World } from './runner.js';
+import { ensurePackages } from './cluster.js';
+import { around, startWorld, stopWorld, type World } from './runner.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 
 const t0 = Date.now();
@@ -67,37 +67,8 @@ test.after(async () => {
   log('all processes stopped');
 });
 
-// ---------------------------------------------------------------------------------------------
-// State held around a scenario, built with the harness as runner.ts does (the harness may mutate).
-
-async function hold(s: Scenario): Promise<() => Promise<void>> {
-  const a = w().a;
-  const asPve = ['-p', s.pool, '-c', a.confPath, '-n', 'client.pve', '--keyring', w().keyrings.pve];
-  if (s.around === 'watcher') {
-    const bg: Background = spawnBackground('rbd', [...asPve, 'watch', s.image], { maxLifeMs: 60_000 });
-    await waitFor(`watcher on ${s.image}`, 15_000, async () => /watcher=/.test((await a.rbd(['-p', s.pool, 'status', s.image], 10_000)).stdout));
-    return () => bg.stop();
-  }
-  if (s.around === 'stale-lock') {
-    const bg = spawnBackground('rbd', [...asPve, 'bench', '--io-type', 'write', '--io-size', '4K', '--io-threads', '1', '--io-total', '100G', s.image], { maxLifeMs: 120_000 });
-    await waitFor(`exclusive lock on ${s.image}`, 15_000, async () => /client\.\d+/.test((await a.rbd(['-p', s.pool, 'lock', 'ls', s.image], 10_000)).stdout));
-    bg.pause();
-    return async () => {
-      await bg.stop(1_000);
-      await a.ceph(['osd', 'blocklist', 'clear'], 15_000);
-    };
-  }
-  if (s.around === 'node-blocklisted') {
-    const r = await a.ceph(['osd', 'blocklist', 'add', '127.0.0.1:0/0', '600'], 15_000);
-    if (r.exitCode !== 0) throw new Error(`blocklist add failed: ${r.stderr}`);
-    await sleep(500);
-    return async () => {
-      await a.ceph(['osd', 'blocklist', 'rm', '127.0.0.1:0/0'], 15_000);
-      await sleep(500);
-    };
-  }
-  return async () => {};
-}
+// State held around a scenario: the same setup as the capture runner (runner.ts `around`).
+const hold = (s: Scenario): Promise<() => Promise<void>> => around(w(), s);
 
 // ---------------------------------------------------------------------------------------------
 // Each scenario's failing identity, probed

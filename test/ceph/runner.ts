@@ -87,7 +87,8 @@ function rewrite(text: string, map: Readonly<Record<string, string>>): string {
 // ---------------------------------------------------------------------------------------------
 // Things held around the failing command
 
-async function around(w: World, s: Scenario): Promise<() => Promise<void>> {
+/** Sets up what a scenario holds around its failing command (watcher, hung lock owner, blocklist); returns the release. */
+export async function around(w: World, s: Scenario): Promise<() => Promise<void>> {
   const a = w.a;
   const asPve = ['-p', s.pool, '-c', a.confPath, '-n', 'client.pve', '--keyring', w.keyrings.pve];
   switch (s.around) {

@@ -1,7 +1,6 @@
 /** Reads PVE 9 `-blockdev {json}` arguments with the BlockdevJson grammar and finds the rbd node. */
-import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
-import { ShapeCache, at, type Span } from './shape-cache.js';
+import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
 /** A JSON value as the grammar builds it. */
@@ -13,7 +12,7 @@ type SpanTree =
   | { readonly items: readonly SpanTree[] }
   | { readonly members: readonly (readonly [Span, SpanTree])[] };
 
-const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+const span = spanOf;
 
 const semantics = grammars.blockdev.createSemantics();
 semantics.addOperation<SpanTree>('tree', {
@@ -30,10 +29,7 @@ semantics.addOperation<[Span, SpanTree]>('member', {
   member(key, _colon, value) { return [span(key), value['tree']() as SpanTree]; },
 });
 
-const cache = new ShapeCache<SpanTree>((normalised) => {
-  const match = grammars.blockdev.match(normalised, 'value');
-  return match.succeeded() ? (semantics(match)['tree']() as SpanTree) : null;
-});
+const cache = grammarCache<SpanTree>(grammars.blockdev, 'value', semantics, 'tree');
 
 function materialise(text: string, tree: SpanTree): JsonValue {
   if ('leaf' in tree) return JSON.parse(at(text, tree.leaf)) as JsonValue;

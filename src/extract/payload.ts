@@ -6,7 +6,7 @@
 import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
 import { errnoFromText } from './errno.js';
-import { ShapeCache, at, type Span } from './shape-cache.js';
+import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
 
 /** Kinds of wrapper layer, named after what prints them. */
 export type LayerKind =
@@ -42,7 +42,7 @@ interface PayloadSpans {
   readonly perl: Span | null;
 }
 
-const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+const span = spanOf;
 const layer = (kind: LayerKind, detail: Node | null = null): LayerSpans => ({ kind, detail: detail ? span(detail) : null });
 /** The detail of the rbd-mutating layer runs from the operation word to before " error: ". */
 const joined = (a: Node, b: Node): Span => [a.source.startIdx, b.source.endIdx];
@@ -102,10 +102,7 @@ semantics.addOperation<PayloadSpans>('spans', {
   },
 });
 
-const cache = new ShapeCache<PayloadSpans>((normalised) => {
-  const match = grammars.payload.match(normalised, 'message');
-  return match.succeeded() ? (semantics(match)['spans']() as PayloadSpans) : null;
-});
+const cache = grammarCache<PayloadSpans>(grammars.payload, 'message', semantics, 'spans');
 
 /** Parses a message into layers, body and errno; null only when the grammar cannot read it. */
 export function parsePayload(message: string): PayloadParse | null {

@@ -1,7 +1,6 @@
 /** Reads QEMU `rbd:` filenames (legacy -drive form) into an RbdTarget, with the RbdSpec grammar. */
-import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
-import { ShapeCache, at, type Span } from './shape-cache.js';
+import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
 /** Every option of the filename, unescaped. `key` (an inline secret) is kept out. */
@@ -31,7 +30,7 @@ interface SpecSpans {
 }
 type LocationSpans = Pick<SpecSpans, 'namespace' | 'image' | 'snapshot'>;
 
-const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+const span = spanOf;
 
 const semantics = grammars.rbdSpec.createSemantics();
 semantics.addOperation<SpecSpans>('spans', {
@@ -59,10 +58,7 @@ semantics.addOperation<[Span, Span]>('option', {
   option(_colon, key, _eq, value) { return [span(key), span(value)]; },
 });
 
-const cache = new ShapeCache<SpecSpans>((normalised) => {
-  const match = grammars.rbdSpec.match(normalised, 'spec');
-  return match.succeeded() ? (semantics(match)['spans']() as SpecSpans) : null;
-});
+const cache = grammarCache<SpecSpans>(grammars.rbdSpec, 'spec', semantics, 'spans');
 
 /** Parses one `rbd:` filename (the exact token, nothing around it). */
 export function parseRbdSpec(spec: string): RbdSpecParse | null {

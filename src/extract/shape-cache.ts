@@ -7,6 +7,8 @@
  * only in VMIDs, PIDs, times or task ids then share one ohm parse.
  */
 
+import type { Grammar, Node, Semantics } from 'ohm-js';
+
 /** A half-open character range [start, end) into the original text. */
 export type Span = readonly [number, number];
 
@@ -46,6 +48,22 @@ export class ShapeCache<T> {
     }
     return hit;
   }
+}
+
+/** The span of a CST node. */
+export function spanOf(node: Node): Span {
+  return [node.source.startIdx, node.source.endIdx];
+}
+
+/**
+ * A cache that runs `grammar` from `startRule` on each new shape and applies the semantics
+ * operation `operation` (which must return spans); rejected shapes are cached as null.
+ */
+export function grammarCache<T>(grammar: Grammar, startRule: string, semantics: Semantics, operation: string): ShapeCache<T> {
+  return new ShapeCache<T>((normalised) => {
+    const match = grammar.match(normalised, startRule);
+    return match.succeeded() ? (semantics(match)[operation]() as T) : null;
+  });
 }
 
 /** The original text at a span. */

@@ -1,11 +1,10 @@
 /** UPIDs (Proxmox task ids), validated with the Payload grammar's `upid` rule (once per shape). */
-import type { Node } from 'ohm-js';
 import { grammars } from './grammars.js';
-import { ShapeCache, at, type Span } from './shape-cache.js';
+import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
 import type { Upid } from '../types.js';
 
 type UpidSpans = Record<'node' | 'pid' | 'pstart' | 'start' | 'type' | 'id' | 'user', Span>;
-const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+const span = spanOf;
 
 const semantics = grammars.payload.createSemantics();
 semantics.addOperation<UpidSpans>('upid', {
@@ -14,10 +13,7 @@ semantics.addOperation<UpidSpans>('upid', {
   },
 });
 
-const cache = new ShapeCache<UpidSpans>((normalised) => {
-  const match = grammars.payload.match(normalised, 'upid');
-  return match.succeeded() ? (semantics(match)['upid']() as UpidSpans) : null;
-});
+const cache = grammarCache<UpidSpans>(grammars.payload, 'upid', semantics, 'upid');
 
 const UPID_TOKEN = /UPID:[^\s]+?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:/;
 

@@ -1,7 +1,7 @@
 /** Reads the part of a journal/syslog line before the message, with the JournalPrefix grammar. */
 import type { Node } from 'ohm-js';
 import { grammars } from '../extract/grammars.js';
-import { ShapeCache, at, type Span } from '../extract/shape-cache.js';
+import { grammarCache, spanOf, at, type Span } from '../extract/shape-cache.js';
 
 /** The fields of a line prefix. */
 export interface JournalPrefixParse {
@@ -33,7 +33,7 @@ interface PrefixSpans extends StampSpans {
   readonly pid: Span | null;
 }
 
-const span = (node: Node): Span => [node.source.startIdx, node.source.endIdx];
+const span = spanOf;
 
 const semantics = grammars.journalPrefix.createSemantics();
 semantics.addOperation<PrefixSpans>('prefix', {
@@ -74,10 +74,7 @@ semantics.addOperation<StampSpans>('stamp', {
   },
 });
 
-const cache = new ShapeCache<PrefixSpans>((normalised) => {
-  const match = grammars.journalPrefix.match(normalised, 'prefix');
-  return match.succeeded() ? (semantics(match)['prefix']() as PrefixSpans) : null;
-});
+const cache = grammarCache<PrefixSpans>(grammars.journalPrefix, 'prefix', semantics, 'prefix');
 
 /** Parses the prefix of `line`; null when it is not a journal/syslog line. */
 export function parseJournalPrefix(line: string): JournalPrefixParse | null {

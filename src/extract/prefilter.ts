@@ -39,6 +39,9 @@ export const NEEDLES: readonly Needle[] = [
   { find: "rage '", why: "storage '<id>' …: Proxmox storage layer errors" },
   { find: 'age st', why: "could not get usage stats for pool '<pool>' (pvestatd: wrong pool or cluster)" },
   { find: 'Could', why: 'Could not connect to ceph cluster / Could not open / Could not set' },
+  { find: '_comm', why: 'mon_command failed - <monitor text> (PVE::RADOS: mon caps)' },
+  { find: 'drive f', why: 'adding drive failed: <QEMU rbd error> (hotplug, machine < 10.0)' },
+  { find: 'r: got', why: 'status update error: got timeout (pvestatd: monitors)' },
 ];
 
 /** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */

@@ -179,4 +179,21 @@ test('repeated failures are counted, not repeated, with a timeline per hour', as
   assert.equal(i?.timeline, [{ hour: '2025-12-26T10', count: 30 }]);
 });
 
+test('later successful starts of the same VM are not evidence of its failure, and context never crowds out the failure', async () => {
+  const upid = (pid: number, hhmm: string): string => `UPID:pve4:000${pid}:18FAB0E1:678584C7:qmstart:402:root@pam:`.replace('678584C7', `6785${hhmm}`);
+  const lines: string[] = [];
+  for (let k = 0; k < 10; k++) { // many earlier successful starts: context that matches the VM
+    const u = upid(51000 + k, `8${k}C7`);
+    lines.push(`Jan 13 21:0${k}:00 pve4 pvedaemon[900]: <root@pam> starting task ${u}`, `Jan 13 21:0${k}:01 pve4 pvedaemon[${51000 + k}]: start VM 402: ${u}`);
+  }
+  lines.push('Jan 13 21:10:00 pve4 pvedaemon[52000]: rbd error: rbd: error opening image vm-402-disk-0: (2) No such file or directory');
+  for (let k = 0; k < 5; k++) lines.push(`Jan 13 21:2${k}:00 pve4 pvedaemon[900]: <root@pam> end task ${upid(53000 + k, `9${k}C7`)} OK`);
+  const result = await analyzeText(lines.join('\n'), { year: 2025, tz: 'UTC' });
+  const incident = result.incidents.find((i) => i.cause === 'image-not-found');
+  assert.ok(incident, result.incidents.map((i) => i.cause).join());
+  assert.ok(incident.evidence.some((e) => e.role === 'failure' && e.text.includes('error opening image')), 'the failure line is cited');
+  assert.not.ok(incident.evidence.some((e) => e.text.endsWith(' OK')), 'no success line as evidence');
+  assert.ok(incident.evidence.filter((e) => e.role === 'context').length <= 6, 'context takes at most half the slots');
+});
+
 test.run();

@@ -178,6 +178,8 @@ export class Correlator {
   }
 
   private addContext(line: Line, upid: string | null): void {
+    // A task that ended well is no evidence of a failure (it feeds node-drift through learn()).
+    if (line.x.framing === 'task-end-ok' || line.x.framing === 'task-ok') return;
     if (upid) {
       const existing = this.groups.get(`task:${upid}`);
       if (existing) { this.pushEvidence(existing, line, false); return; }
@@ -186,7 +188,7 @@ export class Correlator {
     if (subjects.length > 0) {
       for (const subject of subjects) {
         const group = this.groupsBySubject.get(subject);
-        if (group && this.near(group, line)) {
+        if (group && this.near(group, line) && sameTask(group, upid)) {
           if (upid && group.upid === null && !group.key.startsWith('task:')) group.upid = upid;
           this.pushEvidence(group, line, false);
           return;
@@ -275,6 +277,7 @@ export class Correlator {
       if (ms !== null && at !== null && Math.abs(at - ms) > this.windowMs) continue;
       recent.splice(i, 1);
       const ctxUpid = ctx.x.upid?.text ?? null;
+      if (!sameTask(group, ctxUpid)) continue;
       if (ctxUpid && group.upid === null) group.upid = ctxUpid;
       this.pushEvidence(group, ctx, false);
     }
@@ -300,8 +303,10 @@ export class Correlator {
     const text = record.message;
     if (group.seenText.has(text)) return;
     if (group.seenText.size < MAX_SEEN_TEXT) group.seenText.add(text);
-    const list = failure ? group.failures : group.context;
-    if (group.failures.length + group.context.length < this.maxEvidence) list.push(line);
+    // Context may take half the slots at most: the failure lines are what the incident is about.
+    if (group.failures.length + group.context.length >= this.maxEvidence) return;
+    if (failure) group.failures.push(line);
+    else if (group.context.length < Math.floor(this.maxEvidence / 2)) group.context.push(line);
   }
 
   /** Current incidents, most important first, with cross-node incidents derived from them. */
@@ -401,6 +406,11 @@ export class Correlator {
       confirmed: false,
     };
   }
+}
+
+/** True unless the group already belongs to another task than `upid`. */
+function sameTask(group: Group, upid: string | null): boolean {
+  return upid === null || group.upid === null || group.upid === upid;
 }
 
 /** What a line is about, as grouping keys: node + image, node + VM. */

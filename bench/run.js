@@ -21,6 +21,14 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, '..');
 const dataDir = join(benchDir, 'data');
 const CLI = process.env.BENCH_CLI ?? join(root, 'dist/src/cli.js'); // override to time another build
+// Run the CLI as its installed bin runs: with the node flags of its shebang (`#!/usr/bin/env -S node …`).
+const CLI_NODE_FLAGS = (() => {
+  try {
+    const first = readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '';
+    const m = /^#!\S*env -S node((?:\s+--\S+)*)/.exec(first);
+    return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+  } catch { return []; }
+})();
 const TIME = process.env.BENCH_TIME ?? '/usr/bin/time'; // set to a missing path to test the /proc fallback
 
 const { values: argv } = parseArgs({
@@ -192,7 +200,7 @@ const cliPresent = existsSync(CLI);
 /** One run whose output is kept and compared with the ground truth. */
 async function verifyCli(input, cliArgs) {
   const outFile = input.file.replace(/\.(log|json)$/, '.cli-output.json');
-  const r = await measure(process.execPath, [CLI, ...cliArgs, input.file], { captureStdout: outFile });
+  const r = await measure(process.execPath, [...CLI_NODE_FLAGS, CLI, ...cliArgs, input.file], { captureStdout: outFile });
   const v = { exitCode: r.code, outputBytes: statSync(outFile).size };
   if (r.code !== 0 && r.code !== 1) {
     v.error = `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}`;
@@ -267,7 +275,7 @@ async function runCase(name, spec) {
   const grep = [];
   const scan = [];
   for (let i = 0; i <= PAIRS; i++) {
-    const c = timeCli ? await measure(process.execPath, [CLI, ...cliArgs, input.file]) : null;
+    const c = timeCli ? await measure(process.execPath, [...CLI_NODE_FLAGS, CLI, ...cliArgs, input.file]) : null;
     const g = await measure('grep', grepArgs);
     const b = await measure(process.execPath, [join(benchDir, 'baseline-scan.js'), input.file]);
     if (g.code !== 0 && g.code !== 1) throw new Error(`grep failed: ${g.code} ${g.stderr}`);

@@ -60,11 +60,13 @@ interface Group {
   readonly hours: Map<string, number>;
 }
 
-const MAX_SUCCESSES = 10_000;
+/** Successes kept per node and VM, and node/VM pairs kept (cross-node rules need a few, not all). */
+const SUCCESSES_PER_VM = 4;
+const MAX_SUCCESS_KEYS = 4096;
 /** Distinct messages remembered per incident for de-duplicating evidence. */
 const MAX_SEEN_TEXT = 512;
 /** Task PIDs remembered (oldest forgotten first). */
-const MAX_TASK_PIDS = 8192;
+const MAX_TASK_PIDS = 2048;
 
 const MAX_PENDING_CONTEXT = 256;
 
@@ -85,7 +87,7 @@ export class Correlator {
   /** Groups by node + image / node + vmid, for context lines that arrive after the failure. */
   private readonly groupsBySubject = new Map<string, Group>();
   /** Tasks that ended well, per node: the other half of node-drift. */
-  private readonly successes: TaskSuccess[] = [];
+  private readonly successes = new Map<string, TaskSuccess[]>();
   /** Which storage (or pool) each VM's disks were seen on, from any node. */
   private readonly vmResources = new Map<number, string>();
   private readonly windowMs: number;
@@ -98,6 +100,9 @@ export class Correlator {
   /** Nodes seen in any line (for `auto` grouping), bounded. */
   private readonly nodesSeen = new Set<string>();
   private lastSweepMs = -Infinity;
+  private lastFoldMs = -Infinity;
+  /** Fleet incidents folded from idle groups (fleet grouping only), by fleet key. */
+  private readonly folded = new Map<string, Incident>();
 
   constructor(options: CorrelateOptions = {}) {
     this.windowMs = (options.windowMinutes ?? 60) * 60_000;
@@ -111,6 +116,36 @@ export class Correlator {
     return this.groups.size;
   }
 
+  /**
+   * Fleet grouping keeps memory bounded: a group idle for longer than the window, whose cause is
+   * known, is folded into its fleet incident (node, storage, cause) and dropped. A later line of
+   * the same failure (e.g. its task log read after the journal) lands under the same fleet key
+   * and merges at the end. `unknown` groups wait: a task log may still name their cause.
+   */
+  private foldIdle(): void {
+    const fleet = this.grouping === 'storage' || (this.grouping === 'auto' && this.nodesSeen.size > 1);
+    if (!fleet) return;
+    const limit = this.latestMs - this.windowMs;
+    let removed = false;
+    for (const [key, g] of this.groups) {
+      if (g.lastMs === null || g.lastMs >= limit) continue;
+      const incident = this.render(g);
+      if (incident.cause === 'unknown') continue;
+      const fk = fleetKey(incident);
+      const had = this.folded.get(fk);
+      this.folded.set(fk, had ? mergeGroup([had, incident].sort(compareIncidents), this.maxEvidence * 2) : incident);
+      this.groups.delete(key);
+      removed = true;
+    }
+    if (removed) this.dropStaleRefs();
+  }
+
+  private dropStaleRefs(): void {
+    for (const map of [this.openByObject, this.groupsBySubject]) {
+      for (const [k, g] of map) if (!this.groups.has(g.key)) map.delete(k);
+    }
+  }
+
   /** Forgets groups idle longer than the expiry, and what points at them. */
   private sweep(): void {
     if (this.expireMs === null) return;
@@ -119,17 +154,15 @@ export class Correlator {
     for (const [key, g] of this.groups) {
       if (g.lastMs !== null && g.lastMs < limit) { this.groups.delete(key); removed = true; }
     }
-    if (!removed) return;
-    for (const map of [this.openByObject, this.groupsBySubject]) {
-      for (const [k, g] of map) if (!this.groups.has(g.key)) map.delete(k);
-    }
+    if (removed) this.dropStaleRefs();
   }
 
   /** Adds one line; returns the key of the incident it joined, or null for context kept aside. */
   add(record: LogRecord, x: DetailedExtraction): string | null {
-    if (this.expireMs !== null && record.epochMs !== null && record.epochMs > this.latestMs) {
+    if (record.epochMs !== null && record.epochMs > this.latestMs) {
       this.latestMs = record.epochMs;
-      if (this.latestMs - this.lastSweepMs >= 60_000) { this.lastSweepMs = this.latestMs; this.sweep(); }
+      if (this.expireMs !== null && this.latestMs - this.lastSweepMs >= 60_000) { this.lastSweepMs = this.latestMs; this.sweep(); }
+      if (this.expireMs === null && this.latestMs - this.lastFoldMs >= this.windowMs) { this.lastFoldMs = this.latestMs; this.foldIdle(); }
     }
     if (record.node !== null && this.nodesSeen.size < 1024) this.nodesSeen.add(record.node);
     const upid = this.upidOf(record, x);
@@ -158,15 +191,23 @@ export class Correlator {
     const resource = x.storage ?? x.target?.pool ?? null;
     if (x.vmid !== null && resource !== null) this.vmResources.set(x.vmid, resource);
     if (x.framing === 'task-end-ok' || x.framing === 'task-ok') {
-      if (this.successes.length >= MAX_SUCCESSES) this.successes.shift();
       const task = upid ? parseUpid(upid) : null;
       const node = record.node ?? task?.node ?? null;
       if (!node) return;
       const vmid = x.vmid ?? (task && /^\d+$/.test(task.id) ? Number(task.id) : null);
-      this.successes.push({
+      // The latest few per node and VM are enough to show that a node works: memory stays flat.
+      const key = `${node}|${vmid ?? ''}`;
+      const list = this.successes.get(key) ?? [];
+      if (list.length >= SUCCESSES_PER_VM) list.shift();
+      list.push({
         node, vmid, ms: record.epochMs,
         evidence: { source: record.source, line: record.line, time: record.time, text: redact(record.message), role: 'context' },
       });
+      this.successes.set(key, list);
+      if (this.successes.size > MAX_SUCCESS_KEYS) {
+        const oldest = this.successes.keys().next().value;
+        if (oldest !== undefined) this.successes.delete(oldest);
+      }
     }
   }
 
@@ -311,8 +352,8 @@ export class Correlator {
 
   /** Current incidents, most important first, with cross-node incidents derived from them. */
   incidents(): Incident[] {
-    const perNode = [...this.groups.values()].map((g) => this.render(g));
-    const drift = crossNodeIncidents(perNode, this.successes, this.vmResources);
+    const perNode = [...this.folded.values(), ...[...this.groups.values()].map((g) => this.render(g))];
+    const drift = crossNodeIncidents(perNode, [...this.successes.values()].flat(), this.vmResources);
     const fleet = this.grouping === 'storage' || (this.grouping === 'auto' && this.nodesSeen.size > 1);
     const shown = fleet ? mergeByFleetKey(perNode.sort(compareIncidents), this.maxEvidence * 2) : perNode;
     return [...drift, ...shown].sort(compareIncidents);

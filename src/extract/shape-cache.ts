@@ -32,7 +32,7 @@ export class ShapeCache<T> {
   private readonly map = new Map<string, T | null>();
   private readonly limit: number;
   private readonly parse: (normalised: string) => T | null;
-  constructor(parse: (normalised: string) => T | null, limit = 8192) {
+  constructor(parse: (normalised: string) => T | null, limit = 2048) {
     this.parse = parse;
     this.limit = limit;
   }

@@ -8,7 +8,7 @@
 import { realpath } from 'node:fs/promises';
 import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord } from './types.js';
 import { toBufferChunks } from './sources/open-input.js';
-import { readRecords, type InputSpec, type ReadOptions, type ReadReport } from './records/read-records.js';
+import type { InputSpec, ReadOptions, ReadReport } from './records/read-records.js';
 import { newScanStats } from './sources/split-lines.js';
 import { Correlator, type CorrelateOptions } from './correlate/correlator.js';
 import { ExtractionCache, fileSpec, readExtracted, type ExtractedBatch } from './records/read-extract.js';
@@ -74,10 +74,6 @@ export async function inputSpecs(input: AnalyzeInput): Promise<InputSpec[]> {
   return out;
 }
 
-/** Reads one input's records (exported for tools that want records, not incidents). */
-export async function* records(spec: InputSpec, options: ReadOptions, report: ReadReport): AsyncGenerator<LogRecord[]> {
-  yield* readRecords(spec, options, report);
-}
 
 type FlatSource = Exclude<Source, { kind: 'tasks' }>;
 

@@ -4,7 +4,10 @@
  *   import { analyzeFiles, formatText } from 'rbd-explain';
  *   const result = await analyzeFiles(['/var/log/syslog']);
  */
-export { analyze, analyzeFiles, analyzeText, analyzeStream, inputSpecs, records } from './analyze.js';
+export { analyze, analyzeFiles, analyzeText, analyzeStream, inputSpecs } from './analyze.js';
+/** Reads one input's records (for tools that want records, not incidents). */
+export { readRecords as records } from './records/read-records.js';
+export type { InputSpec, ReadOptions, ReadReport } from './records/read-records.js';
 export type { AnalyzeInput, AnalyzeOptions, AnalysisEvent } from './analyze.js';
 export { CAUSES, CAUSE_IDS, isCauseId } from './causes.js';
 export type { CauseId, CauseInfo } from './causes.js';

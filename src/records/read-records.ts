@@ -84,7 +84,7 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
         const record = format === 'json'
           ? jsonLineToRecord(line, spec, report)
           : TEXT_JOURNAL.has(format)
-            ? textLineToRecord(line, spec, clock, options)
+            ? journalLineRecord(line.text, line.line, spec.name, spec.nodeHint ?? null, clock, options.tz)
             : plainRecord(line, spec, taskUpid);
         if (record) records.push(record);
       }
@@ -113,24 +113,27 @@ function looksBinary(head: Buffer): boolean {
   return sample.length > 0 && odd / sample.length > 0.1;
 }
 
-function textLineToRecord(line: NumberedLine, spec: InputSpec, clock: YearlessClock, options: ReadOptions): LogRecord {
-  const prefix = parseJournalPrefix(line.text);
+/**
+ * A journal/syslog text line as a record (also `parseLine`'s reader). A line whose prefix does not
+ * parse is kept as unparsed evidence: the message is the whole line.
+ */
+export function journalLineRecord(text: string, line: number, source: string, nodeHint: string | null, clock: YearlessClock, tz: string | undefined): LogRecord {
+  const prefix = parseJournalPrefix(text);
   if (!prefix) {
-    // Kept as unparsed evidence: the message is the whole line.
-    return { source: spec.name, line: line.line, time: null, epochMs: null, node: spec.nodeHint ?? null, ident: null, pid: null, message: line.text, upid: null };
+    return { source, line, time: null, epochMs: null, node: nodeHint, ident: null, pid: null, message: text, upid: null };
   }
   const when = prefix.date !== null
-    ? readDatedStamp(prefix.date, prefix.clock, prefix.zone, options.tz)
+    ? readDatedStamp(prefix.date, prefix.clock, prefix.zone, tz)
     : clock.read(prefix.month ?? '', prefix.day ?? 0, prefix.clock);
   return {
-    source: spec.name,
-    line: line.line,
+    source,
+    line,
     time: when?.iso ?? null,
     epochMs: when?.ms ?? null,
     node: prefix.host,
     ident: prefix.ident,
     pid: prefix.pid,
-    message: line.text.slice(prefix.length),
+    message: text.slice(prefix.length),
     upid: null,
   };
 }

@@ -1,8 +1,11 @@
 /** Decides the format of an input from its name and first lines. */
 import type { InputFormat } from '../types.js';
 import { parseJournalPrefix } from '../records/journal-prefix.js';
+import { parsePayload } from '../extract/payload.js';
 
-const CEPH_LOG_START = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\.\d+(?:[+-]\d{4})? [0-9a-f]+ +-?\d+ /;
+/** A Ceph client log line, as the Payload grammar's `cephPrefix` reads it. */
+const isCephLogLine = (line: string): boolean => parsePayload(line)?.layers[0]?.kind === 'ceph-log';
+
 const CLI_START = /^(?:rbd: |qemu-img: |kvm: |qemu-system-\w+: |\[errno \d+\] |global_init: |In some cases useful info|RBD image feature)/;
 
 /** The most likely format of an input whose first text is `head`. */
@@ -30,6 +33,6 @@ export function detectFormat(name: string, head: string): InputFormat {
   }
   const last = lines[lines.length - 1] ?? '';
   if (/^TASK (?:OK|ERROR: |WARNINGS: )/.test(last) && lines.length < 40) return 'tasklog';
-  if (lines.some((l) => CEPH_LOG_START.test(l) || CLI_START.test(l))) return 'cli';
+  if (lines.some((l) => CLI_START.test(l) || isCephLogLine(l))) return 'cli';
   return 'cat';
 }

@@ -219,7 +219,10 @@ export async function runScenario(w: World, s: Scenario): Promise<Capture> {
  */
 export function normalise(text: string): string[] {
   const out: string[] = [];
-  for (const raw of text.split(/\r\n?|\n|\x08+/)) {
+  // rbd's own stderr and Ceph's log thread can write into one line without a newline between them:
+  // a Ceph time stamp in the middle of a line starts a line of its own.
+  const lines = text.split(/\r\n?|\n|\x08+/).flatMap((l) => l.split(/(?<=\S)(?=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+[+-]\d{4} [0-9a-f]+ )/));
+  for (const raw of lines) {
     const l = raw
       .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d{2}:?\d{2}/g, '<TS>')
       .replace(/<TS> [0-9a-f]{8,16} /g, '<TS> <TID> ')

@@ -1,3 +1,5 @@
+import { createNeedleScanner, type NeedleScanner, type RegionHits } from '../sources/needle-scan.js';
+
 /**
  * The cheap first pass: byte needles that every interesting line contains, and
  * the look-alikes that contain a needle but are never a client failure. Data only.
@@ -5,20 +7,17 @@
 
 /**
  * Byte needles searched in each raw chunk; a line with none of them is skipped undecoded.
- * Spelled for speed: Buffer.indexOf is fastest for short needles (<= 6 bytes) whose first byte
- * is rare in logs, so `bd` (verified to follow `r`) stands for rbd/librbd/krbd, `_con` for
- * rados_connect/rados_conf_*, `'stor` for cfs-lock 'storage-<id>'. Cost per needle and 157 MB:
- * see docs/benchmark.md.
+ * All needles are found in one SIMD pass (sources/needle-scan.wat), so adding one costs little;
+ * each must be 3..16 bytes. Short stems stand for families: `_con` for rados_connect and
+ * rados_conf_*, `'stor` for cfs-lock 'storage-<id>'. Figures: docs/benchmark.md.
  */
 export interface Needle {
   readonly find: string;
-  /** The byte before the hit must be one of these (cheap check in JS). */
-  readonly after?: string;
   readonly why: string;
 }
 
 export const NEEDLES: readonly Needle[] = [
-  { find: 'bd', after: 'r', why: 'rbd:, rbd error, librbd, krbd, "driver":"rbd"' },
+  { find: 'rbd', why: 'rbd:, rbd error, librbd, krbd, "driver":"rbd"' },
   { find: 'RBD', why: 'RBD image feature set mismatch, RBD: error opening' },
   { find: 'bceph', why: 'libceph: kernel client' },
   { find: 'UPID:', why: 'task framing: starting task / end task, start VM' },
@@ -57,13 +56,10 @@ const JSON_EXTRA: readonly Needle[] = [
 /** Which needle set a reader uses. */
 export type NeedleSet = 'journal' | 'plain' | 'json';
 
-interface CompiledNeedle { readonly bytes: Buffer; readonly after: number[] | null }
-const compile = (list: readonly Needle[]): CompiledNeedle[] =>
-  list.map((n) => ({ bytes: Buffer.from(n.find, 'latin1'), after: n.after ? [...Buffer.from(n.after, 'latin1')] : null }));
-const COMPILED: Readonly<Record<NeedleSet, CompiledNeedle[]>> = {
-  journal: compile([...NEEDLES, ...TEXT_JOURNAL_EXTRA]),
-  plain: compile([...NEEDLES, ...PLAIN_EXTRA]),
-  json: compile([...NEEDLES, ...JSON_EXTRA]),
+const NEEDLE_LISTS: Readonly<Record<NeedleSet, readonly string[]>> = {
+  journal: [...NEEDLES, ...TEXT_JOURNAL_EXTRA].map((n) => n.find),
+  plain: [...NEEDLES, ...PLAIN_EXTRA].map((n) => n.find),
+  json: [...NEEDLES, ...JSON_EXTRA].map((n) => n.find),
 };
 
 /** Benign lines that contain a needle. Tested on the decoded line before any grammar runs. */
@@ -87,7 +83,7 @@ export function lookAlike(line: string): string | null {
   return null;
 }
 
-const TEXT_NEEDLES: readonly string[] = [...NEEDLES.map((n) => (n.after ?? '') + n.find), 'got timeout'];
+const TEXT_NEEDLES: readonly string[] = [...NEEDLES.map((n) => n.find), 'got timeout'];
 
 /** True when a decoded text contains a needle (for formats read field by field). */
 export function hasNeedle(text: string): boolean {
@@ -95,19 +91,49 @@ export function hasNeedle(text: string): boolean {
   return false;
 }
 
+/** The lines of a region that hold a needle (start offsets and 0-based indexes) and its newline count. */
+export type { RegionHits } from '../sources/needle-scan.js';
+
+const scanners = new Map<NeedleSet, NeedleScanner | null>();
+
 /**
- * Start offsets of the lines in `buf[0, end)` that contain at least one needle, ascending.
- * `end` must sit on a line boundary.
+ * Lines in `buf[0, end)` (`end` on a line boundary) that contain a needle of `set`. One SIMD pass
+ * where WebAssembly is available, else `candidateLineStarts` plus a newline count.
+ */
+export function candidateLines(buf: Buffer, end: number, set: NeedleSet): RegionHits {
+  let scanner = scanners.get(set);
+  if (scanner === undefined) scanners.set(set, (scanner = createNeedleScanner(NEEDLE_LISTS[set])));
+  if (scanner) return scanner.scan(buf, end);
+  const starts = candidateLineStarts(buf, end, set);
+  const lineIndexes: number[] = [];
+  let line = 0;
+  let pos = 0;
+  for (const start of starts) {
+    line += countNewlines(buf, pos, start);
+    lineIndexes.push(line);
+    pos = start;
+  }
+  return { starts, lineIndexes, newlines: line + countNewlines(buf, pos, end) };
+}
+
+function countNewlines(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  let at = buf.indexOf(10, from);
+  while (at !== -1 && at < to) { n += 1; at = buf.indexOf(10, at + 1); }
+  return n;
+}
+
+/**
+ * Start offsets of the lines in `buf[0, end)` that contain at least one needle, ascending:
+ * one Buffer.indexOf pass per needle. The reference the SIMD scanner is tested against, and
+ * the fallback where WebAssembly is unavailable.
  */
 export function candidateLineStarts(buf: Buffer, end: number, set: NeedleSet = 'journal'): number[] {
   const starts = new Set<number>();
-  for (const { bytes, after } of COMPILED[set]) {
+  for (const needle of NEEDLE_LISTS[set]) {
+    const bytes = Buffer.from(needle, 'latin1');
     let at = buf.indexOf(bytes, 0);
     while (at !== -1 && at < end) {
-      if (after && (at === 0 || !after.includes(buf[at - 1] ?? 0))) {
-        at = buf.indexOf(bytes, at + 1);
-        continue;
-      }
       starts.add(buf.lastIndexOf(10, at) + 1);
       const next = buf.indexOf(10, at);
       if (next === -1 || next >= end) break;

@@ -2,7 +2,7 @@
  * Splits Buffer chunks into numbered lines with bounded memory. With the prefilter on,
  * only lines that contain a needle are decoded; the others are only counted.
  */
-import { candidateLineStarts, type NeedleSet } from '../extract/prefilter.js';
+import { candidateLines, type NeedleSet } from '../extract/prefilter.js';
 
 /** Longest line kept; the rest of a longer line is counted and dropped (a warning says so). */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -42,27 +42,18 @@ function decode(buf: Buffer, start: number, end: number, stats: ScanStats): stri
   return text;
 }
 
-function countNewlines(buf: Buffer, from: number, to: number): number {
-  let n = 0;
-  let at = buf.indexOf(10, from);
-  while (at !== -1 && at < to) { n += 1; at = buf.indexOf(10, at + 1); }
-  return n;
-}
-
 /** Splits one region [0, end) that ends on a line boundary. */
 function splitRegion(buf: Buffer, end: number, firstLine: number, prefilter: Prefilter, stats: ScanStats): NumberedLine[] {
   const out: NumberedLine[] = [];
   if (prefilter !== 'off') {
-    let pos = 0;
-    let line = firstLine;
-    for (const start of candidateLineStarts(buf, end, prefilter)) {
-      line += countNewlines(buf, pos, start);
+    const hits = candidateLines(buf, end, prefilter);
+    for (let i = 0; i < hits.starts.length; i += 1) {
+      const start = hits.starts[i]!;
       const nl = buf.indexOf(10, start);
       const stop = nl === -1 || nl >= end ? end : nl;
-      out.push({ text: decode(buf, start, stop, stats), line });
-      pos = start;
+      out.push({ text: decode(buf, start, stop, stats), line: firstLine + hits.lineIndexes[i]! });
     }
-    stats.lines += countNewlines(buf, 0, end);
+    stats.lines += hits.newlines;
     return out;
   }
   let start = 0;

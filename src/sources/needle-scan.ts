@@ -1,0 +1,225 @@
+/**
+ * Multi-needle byte scanner: one SIMD pass (needle-scan.wat) finds the lines that contain any
+ * of a set of needles and counts all lines, instead of one Buffer.indexOf pass per needle.
+ * The needles are data passed in; this file only lays them out for the WebAssembly module.
+ */
+import { readFileSync } from 'node:fs';
+
+/** Needles must be 3..16 bytes: the filter fingerprints the first three bytes. */
+export const MIN_NEEDLE_BYTES = 3;
+export const MAX_NEEDLE_BYTES = 16;
+const MAX_NEEDLES = 64;
+const BUCKETS = 8;
+const ENTRIES_AT = 1024;
+const NEEDLE_BYTES_AT = 2304;
+const HITS_AT = 4096;
+const HIT_CAP = 8192;
+const DATA_AT = HITS_AT + HIT_CAP * 8 + 4096;
+/** Bytes after the data that the module may read (its loads reach 18 bytes past a block). */
+const TAIL_PAD = 64;
+const PAGE = 65536;
+
+/** The few WebAssembly globals used here (TypeScript's node typings do not declare them). */
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmGlobal { value: number }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: unknown };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface ScanExports {
+  readonly memory: WasmMemory;
+  readonly hits: WasmGlobal;
+  readonly lines: WasmGlobal;
+  readonly scan: (base: number, start: number, end: number, hitCap: number) => number;
+}
+
+/** Lines of a region that hold a needle: their start offsets and 0-based indexes, ascending. */
+export interface RegionHits {
+  readonly starts: number[];
+  readonly lineIndexes: number[];
+  /** Newlines in the region. */
+  readonly newlines: number;
+}
+
+/** Scans regions for one fixed set of needles. */
+export interface NeedleScanner {
+  /** `buf[0, end)`; `end` must sit just after a newline (or at the end of the data). */
+  scan(buf: Uint8Array, end: number): RegionHits;
+}
+
+let shared: ScanExports | null | undefined;
+
+function instance(): ScanExports | null {
+  if (shared !== undefined) return shared;
+  if (!wasmApi) return (shared = null);
+  try {
+    const bytes = readFileSync(new URL('./needle-scan.wasm', import.meta.url));
+    shared = new wasmApi.Instance(new wasmApi.Module(bytes)).exports as unknown as ScanExports;
+  } catch {
+    shared = null; // no WebAssembly SIMD here (e.g. node --jitless): callers use their JS scan
+  }
+  return shared;
+}
+
+interface Tables { readonly masks: Uint8Array; readonly buckets: Uint32Array; readonly entries: Uint32Array; readonly bytes: Uint8Array }
+
+/**
+ * Rough share of each byte in log text (relative; only the order matters much). The filter's
+ * cost is its false matches, so fingerprints are placed on rare bytes and buckets are filled
+ * to admit as little common text as possible.
+ */
+const BYTE_WEIGHT: Float64Array = (() => {
+  const weight = new Float64Array(256).fill(0.05);
+  const set = (chars: string, w: number): void => { for (const c of chars) weight[c.charCodeAt(0)] = w; };
+  set('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 0.3);
+  set('xjqz', 0.2);
+  set('fgwybvk', 1.2);
+  set('hldcump', 2.5);
+  set('etaoinsr', 5);
+  set('0123456789', 2);
+  set(':', 4);
+  set('.', 1.5);
+  set('-/,', 0.8);
+  set('[]', 0.7);
+  set('_=()"<>@\'', 0.3);
+  set(' ', 40);
+  return weight;
+})();
+
+/** Where in the needle its three-byte fingerprint sits: the rarest window. */
+function fingerprintAt(needle: Uint8Array): number {
+  let best = 0;
+  let bestWeight = Infinity;
+  for (let at = 0; at + 3 <= needle.length; at += 1) {
+    const w = BYTE_WEIGHT[needle[at]!]! * BYTE_WEIGHT[needle[at + 1]!]! * BYTE_WEIGHT[needle[at + 2]!]!;
+    if (w < bestWeight) { best = at; bestWeight = w; }
+  }
+  return best;
+}
+
+/** Expected share of positions a bucket's masks admit: product over the 3 bytes of the admitted weight. */
+function admittedWeight(lo: readonly number[], hi: readonly number[]): number {
+  let product = 1;
+  for (let p = 0; p < 3; p += 1) {
+    let sum = 0;
+    for (let byte = 0; byte < 256; byte += 1) if ((lo[p]! >> (byte & 15)) & 1 && (hi[p]! >> (byte >> 4)) & 1) sum += BYTE_WEIGHT[byte]!;
+    product *= sum;
+  }
+  return product;
+}
+
+/** Lays needles out for the module: fingerprints, buckets (greedy, rarest needle first), masks. */
+export function layout(needles: readonly Uint8Array[]): Tables {
+  const fingerprints = needles.map(fingerprintAt);
+  // Per bucket and fingerprint byte: bit sets of admitted low / high nibbles.
+  const lo = Array.from({ length: BUCKETS }, () => [0, 0, 0]);
+  const hi = Array.from({ length: BUCKETS }, () => [0, 0, 0]);
+  const members: number[][] = Array.from({ length: BUCKETS }, () => []);
+  const print = (index: number): number[] => { const at = fingerprints[index]!; return [...needles[index]!.subarray(at, at + 3)]; };
+  const order = needles.map((_, i) => i).sort((a, b) => {
+    const wa = print(a).reduce((w, byte) => w * BYTE_WEIGHT[byte]!, 1);
+    const wb = print(b).reduce((w, byte) => w * BYTE_WEIGHT[byte]!, 1);
+    return wb - wa;
+  });
+  for (const index of order) {
+    const bytes = print(index);
+    let best = 0;
+    let bestCost = Infinity;
+    for (let b = 0; b < BUCKETS; b += 1) {
+      const before = members[b]!.length === 0 ? 0 : admittedWeight(lo[b]!, hi[b]!);
+      const after = admittedWeight(lo[b]!.map((m, p) => m | (1 << (bytes[p]! & 15))), hi[b]!.map((m, p) => m | (1 << (bytes[p]! >> 4))));
+      if (after - before < bestCost) { best = b; bestCost = after - before; }
+    }
+    members[best]!.push(index);
+    for (let p = 0; p < 3; p += 1) { lo[best]![p]! |= 1 << (bytes[p]! & 15); hi[best]![p]! |= 1 << (bytes[p]! >> 4); }
+  }
+  const masks = new Uint8Array(96);
+  const buckets = new Uint32Array(BUCKETS * 2);
+  const entries = new Uint32Array(MAX_NEEDLES * 5);
+  const bytes = new Uint8Array(HITS_AT - NEEDLE_BYTES_AT);
+  let entry = 0;
+  let at = 0;
+  for (let b = 0; b < BUCKETS; b += 1) {
+    buckets[b * 2] = entry;
+    buckets[b * 2 + 1] = members[b]!.length;
+    for (let p = 0; p < 3; p += 1) {
+      for (let n = 0; n < 16; n += 1) {
+        if ((lo[b]![p]! >> n) & 1) masks[p * 32 + n]! |= 1 << b;
+        if ((hi[b]![p]! >> n) & 1) masks[p * 32 + 16 + n]! |= 1 << b;
+      }
+    }
+    for (const index of members[b]!) {
+      const needle = needles[index]!;
+      const head = Buffer.alloc(4);
+      head.set(needle.subarray(0, 4));
+      entries[entry * 5] = NEEDLE_BYTES_AT + at;
+      entries[entry * 5 + 1] = needle.length;
+      entries[entry * 5 + 2] = fingerprints[index]!;
+      entries[entry * 5 + 3] = head.readUInt32LE(0);
+      entries[entry * 5 + 4] = needle.length >= 4 ? 0xffffffff : 0xffffff;
+      bytes.set(needle, at);
+      at += needle.length;
+      entry += 1;
+    }
+  }
+  return { masks, buckets, entries, bytes };
+}
+
+let loaded: Tables | null = null;
+
+/**
+ * A scanner for `needles` (latin1 strings of 3..16 bytes, at most 64), or null where
+ * WebAssembly SIMD is unavailable.
+ */
+export function createNeedleScanner(needles: readonly string[]): NeedleScanner | null {
+  const encoded = needles.map((n) => Buffer.from(n, 'latin1'));
+  for (const n of encoded) {
+    if (n.length < MIN_NEEDLE_BYTES || n.length > MAX_NEEDLE_BYTES) throw new Error(`needle ${JSON.stringify(n.toString('latin1'))}: length must be ${MIN_NEEDLE_BYTES}..${MAX_NEEDLE_BYTES} bytes`);
+  }
+  if (encoded.length > MAX_NEEDLES) throw new Error(`at most ${MAX_NEEDLES} needles`);
+  const wasm = instance();
+  if (!wasm) return null;
+  const tables = layout(encoded);
+  const scan = (buf: Uint8Array, end: number): RegionHits => {
+    const need = DATA_AT + end + TAIL_PAD;
+    if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / PAGE));
+    const memory = new Uint8Array(wasm.memory.buffer);
+    if (loaded !== tables) {
+      memory.set(tables.masks, 0);
+      new Uint32Array(wasm.memory.buffer, 128, BUCKETS * 2).set(tables.buckets);
+      new Uint32Array(wasm.memory.buffer, ENTRIES_AT, MAX_NEEDLES * 5).set(tables.entries);
+      memory.set(tables.bytes, NEEDLE_BYTES_AT);
+      loaded = tables;
+    }
+    memory.set(buf.subarray(0, end), DATA_AT);
+    memory.fill(0, DATA_AT + end, DATA_AT + end + TAIL_PAD);
+    const hits = new Uint32Array(wasm.memory.buffer, HITS_AT, HIT_CAP * 2);
+    const starts: number[] = [];
+    const lineIndexes: number[] = [];
+    wasm.lines.value = 0;
+    let from = DATA_AT;
+    const stop = DATA_AT + end;
+    let lastLine = -1;
+    while (from < stop) {
+      wasm.hits.value = 0;
+      from = wasm.scan(DATA_AT, from, stop, HIT_CAP);
+      const count = wasm.hits.value;
+      for (let h = 0; h < count; h += 1) {
+        const line = hits[h * 2 + 1]!;
+        if (line === lastLine) continue;
+        lastLine = line;
+        const pos = hits[h * 2]! - DATA_AT;
+        starts.push(pos === 0 ? 0 : lastNewline(buf, pos - 1) + 1);
+        lineIndexes.push(line);
+      }
+    }
+    return { starts, lineIndexes, newlines: wasm.lines.value };
+  };
+  return { scan };
+}
+
+function lastNewline(buf: Uint8Array, from: number): number {
+  return buf.lastIndexOf(10, from);
+}

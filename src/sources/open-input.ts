@@ -2,8 +2,7 @@
  * Opens one input (file or stream) as an async iterable of Buffer chunks,
  * decompressing by magic bytes (gzip, zstd, xz), never by file extension.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { createGunzip } from 'node:zlib';
 import * as zlib from 'node:zlib';
@@ -93,24 +92,66 @@ export async function* decodeContainer(raw: AsyncIterable<Buffer>, name: string)
   }
 }
 
-/** Opens a file path. Directories and unreadable files raise InputReadError. */
+/** Raw chunks of an open file, each in a new buffer (the decompressors keep them a while). */
+async function* freshChunks(handle: FileHandle, first: Buffer): AsyncGenerator<Buffer> {
+  yield first;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
+    if (bytesRead === 0) return;
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * Opens a file path. Directories and unreadable files raise InputReadError.
+ * A plain file is read one chunk ahead (the read runs in libuv's thread pool while the caller
+ * scans the chunk before it) into three buffers used in turn. A chunk therefore stays valid
+ * until the caller has asked for the next two; the line splitter copies what it keeps. Reusing
+ * warm buffers saves a page fault per 4 KiB (~40 ms per 157 MB against a new buffer per chunk).
+ */
 export async function* readFileChunks(path: string): AsyncGenerator<Buffer> {
   let info;
   try { info = await stat(path); } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputReadError(code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message);
+    throw new InputReadError(errorText(err));
   }
   if (info.isDirectory()) throw new InputReadError('is a directory (pass files or a glob)');
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  let handle: FileHandle | undefined;
+  let ahead: Promise<number> | undefined;
   try {
-    yield* decodeContainer(stream as AsyncIterable<Buffer>, path);
+    handle = await open(path, 'r');
+    const head = Buffer.allocUnsafe(CHUNK_BYTES);
+    const { bytesRead } = await handle.read(head, 0, CHUNK_BYTES, null);
+    if (bytesRead === 0) return;
+    const first = head.subarray(0, bytesRead);
+    if (sniffContainer(first) !== 'plain') {
+      yield* decodeContainer(freshChunks(handle, first), path);
+      return;
+    }
+    const buffers = [head, Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    const file = handle;
+    const readInto = (turn: number): Promise<number> => file.read(buffers[turn]!, 0, CHUNK_BYTES, null).then((r) => r.bytesRead);
+    ahead = readInto(1);
+    yield first;
+    for (let turn = 1; ; turn = (turn + 1) % 3) {
+      const n = await ahead;
+      if (n === 0) return;
+      ahead = readInto((turn + 1) % 3);
+      yield buffers[turn]!.subarray(0, n);
+    }
   } catch (err) {
     if (err instanceof InputReadError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputReadError(code === 'EACCES' ? 'permission denied' : (err as Error).message);
+    throw new InputReadError(errorText(err));
   } finally {
-    stream.destroy();
+    // A caller that stops early leaves one read in flight: let it settle before closing.
+    await ahead?.catch(() => 0);
+    await handle?.close();
   }
+}
+
+function errorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory (pass files or a glob)' : (err as Error).message;
 }
 
 /** Normalises any async iterable of strings/bytes into Buffer chunks (library input). */

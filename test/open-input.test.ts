@@ -1,0 +1,59 @@
+// Plain files are read a chunk ahead into reused buffers: every byte arrives once, in order,
+// and a caller that stops early leaves nothing behind.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { CHUNK_BYTES, readFileChunks } from '../src/sources/open-input.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rbd-explain-open-'));
+const data = Buffer.alloc(CHUNK_BYTES * 3 + 12345);
+for (let i = 0; i < data.length; i += 1) data[i] = 32 + ((i * 7919) % 90);
+const plain = join(dir, 'plain.log');
+writeFileSync(plain, data);
+writeFileSync(join(dir, 'packed.log.gz'), gzipSync(data));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const digest = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+test('plain file: chunks hashed as they arrive add up to the file', async () => {
+  const hash = createHash('sha256');
+  let chunks = 0;
+  for await (const chunk of readFileChunks(plain)) { hash.update(chunk); chunks += 1; }
+  assert.is(hash.digest('hex'), digest(data));
+  assert.is(chunks, 4);
+});
+
+test('plain file: a chunk is intact until the caller has asked for two more', async () => {
+  const seen: Buffer[] = [];
+  const copies: Buffer[] = [];
+  for await (const chunk of readFileChunks(plain)) {
+    if (seen.length >= 1) assert.ok(seen[seen.length - 1]!.equals(copies[copies.length - 1]!), 'previous chunk was overwritten');
+    seen.push(chunk);
+    copies.push(Buffer.from(chunk));
+  }
+  assert.is(digest(Buffer.concat(copies)), digest(data));
+});
+
+test('gzip file: decompressed chunks add up to the original', async () => {
+  const parts: Buffer[] = [];
+  for await (const chunk of readFileChunks(join(dir, 'packed.log.gz'))) parts.push(Buffer.from(chunk));
+  assert.is(digest(Buffer.concat(parts)), digest(data));
+});
+
+test('stopping after the first chunk closes the file without an unhandled rejection', async () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown): void => { rejections.push(reason); };
+  process.on('unhandledRejection', onRejection);
+  for (let i = 0; i < 20; i += 1) {
+    for await (const chunk of readFileChunks(plain)) { assert.ok(chunk.length > 0); break; }
+  }
+  await new Promise((r) => setTimeout(r, 20));
+  process.off('unhandledRejection', onRejection);
+  assert.equal(rejections, []);
+});
+
+test.run();

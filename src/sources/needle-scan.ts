@@ -110,7 +110,7 @@ function admittedWeight(lo: readonly number[], hi: readonly number[]): number {
   return product;
 }
 
-/** Lays needles out for the module: fingerprints, buckets (greedy, rarest needle first), masks. */
+/** Lays needles out for the module: fingerprints, buckets (greedy, rarest needle first), masks. Exported for inspection (bench, debugging). */
 export function layout(needles: readonly Uint8Array[]): Tables {
   const fingerprints = needles.map(fingerprintAt);
   // Per bucket and fingerprint byte: bit sets of admitted low / high nibbles.

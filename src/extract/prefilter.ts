@@ -41,6 +41,18 @@ export const NEEDLES: readonly Needle[] = [
   { find: '_comm', why: 'mon_command failed - <monitor text> (PVE::RADOS: mon caps)' },
   { find: 'drive f', why: 'adding drive failed: <QEMU rbd error> (hotplug, machine < 10.0)' },
   { find: 'r: got', why: 'status update error: got timeout (pvestatd: monitors)' },
+  // Storage and cluster errors without an RBD word. Needles cost little since the scan is one
+  // SIMD pass; these close what used to be journal gaps of the message catalog.
+  { find: 'rados_', why: 'rados_create / rados_cluster_stat failed (PVE::RADOS helper)' },
+  { find: 'volname ', why: "volname '…' contains wrong information about parent (linked clones)" },
+  { find: 'create_base', why: 'create_base not possible with base image' },
+  { find: 'already exists', why: 'volume … already exists, file … already exists (clone/move, pveceph init)' },
+  { find: 'deactivation', why: 'volume deactivation failed: <volumes>' },
+  { find: "t lock file", why: "can't lock file '/var/lock/…' - got timeout" },
+  { find: 'cfs-lock', why: "cfs-lock 'file-…' error: pve cluster filesystem not online" },
+  { find: 'pveceph', why: 'pveceph configuration not initialized / not enabled' },
+  { find: 'symlink', why: "unable to create symlink '/etc/ceph/ceph.conf', … not a symlink to /etc/pve/ceph.conf" },
+  { find: 'not installed', why: 'binary not installed: /usr/bin/ceph-mon' },
 ];
 
 /** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */

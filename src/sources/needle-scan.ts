@@ -88,12 +88,20 @@ const BYTE_WEIGHT: Float64Array = (() => {
   return weight;
 })();
 
+/**
+ * Words on nearly every Proxmox VE journal line (host names pveN, pvedaemon, storage ids, …):
+ * a fingerprint inside one of them would send most blocks to the byte-by-byte check.
+ */
+const EVERYDAY_WORDS = ['pvedaemon', 'pvestatd', 'pveproxy', 'storage', 'message', 'install', 'systemd', 'session', 'kernel'];
+
 /** Where in the needle its three-byte fingerprint sits: the rarest window. */
 function fingerprintAt(needle: Uint8Array): number {
   let best = 0;
   let bestWeight = Infinity;
+  const text = Buffer.from(needle).toString('latin1');
   for (let at = 0; at + 3 <= needle.length; at += 1) {
-    const w = BYTE_WEIGHT[needle[at]!]! * BYTE_WEIGHT[needle[at + 1]!]! * BYTE_WEIGHT[needle[at + 2]!]!;
+    const everyday = EVERYDAY_WORDS.some((word) => word.includes(text.slice(at, at + 3))) ? 1000 : 1;
+    const w = everyday * BYTE_WEIGHT[needle[at]!]! * BYTE_WEIGHT[needle[at + 1]!]! * BYTE_WEIGHT[needle[at + 2]!]!;
     if (w < bestWeight) { best = at; bestWeight = w; }
   }
   return best;

@@ -219,15 +219,11 @@ export function createNeedleScanner(needles: readonly string[]): NeedleScanner |
         if (line === lastLine) continue;
         lastLine = line;
         const pos = hits[h * 2]! - DATA_AT;
-        starts.push(pos === 0 ? 0 : lastNewline(buf, pos - 1) + 1);
+        starts.push(pos === 0 ? 0 : buf.lastIndexOf(10, pos - 1) + 1);
         lineIndexes.push(line);
       }
     }
     return { starts, lineIndexes, newlines: wasm.lines.value };
   };
   return { scan };
-}
-
-function lastNewline(buf: Uint8Array, from: number): number {
-  return buf.lastIndexOf(10, from);
 }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNeedleScanner } from '../src/sources/needle-scan.js';
-import { candidateLineStarts, candidateLines, NEEDLES, type NeedleSet } from '../src/extract/prefilter.js';
+import { candidateLineStarts, candidateLines, indexOfLines, NEEDLES, type NeedleSet } from '../src/extract/prefilter.js';
 
 function reference(buf: Buffer, needles: readonly string[]): { starts: number[]; newlines: number } {
   const starts = new Set<number>();
@@ -91,7 +91,7 @@ test('every prefilter needle is scannable (3..16 bytes)', () => {
   for (const n of NEEDLES) assert.ok(n.find.length >= 3 && n.find.length <= 16, n.find);
 });
 
-test('fixtures: the scanner and the indexOf reference pick the same lines in every format', () => {
+test('fixtures: the scanner, the indexOf reference and the fallback pick and number the same lines in every format', () => {
   const files: [string, NeedleSet][] = [];
   for (const dir of ['fixtures/real', 'examples']) {
     for (const entry of readdirSync(dir, { recursive: true }) as string[]) {
@@ -104,7 +104,10 @@ test('fixtures: the scanner and the indexOf reference pick the same lines in eve
     const buf = readFileSync(file);
     const end = buf.lastIndexOf(10) + 1;
     for (const s of ['journal', 'plain', set] as NeedleSet[]) {
-      assert.equal(candidateLines(buf, end, s).starts, candidateLineStarts(buf, end, s), `${file} (${s})`);
+      const simd = candidateLines(buf, end, s);
+      assert.equal(simd.starts, candidateLineStarts(buf, end, s), `${file} (${s})`);
+      // The fallback numbers the lines and counts them as the scanner does.
+      assert.equal(indexOfLines(buf, end, s), simd, `${file} (${s}) fallback`);
     }
   }
 });

@@ -110,12 +110,16 @@ const scanners = new Map<NeedleSet, NeedleScanner | null>();
 
 /**
  * Lines in `buf[0, end)` (`end` on a line boundary) that contain a needle of `set`. One SIMD pass
- * where WebAssembly is available, else `candidateLineStarts` plus a newline count.
+ * where WebAssembly is available, else `indexOfLines`.
  */
 export function candidateLines(buf: Buffer, end: number, set: NeedleSet): RegionHits {
   let scanner = scanners.get(set);
   if (scanner === undefined) scanners.set(set, (scanner = createNeedleScanner(NEEDLE_LISTS[set])));
-  if (scanner) return scanner.scan(buf, end);
+  return scanner ? scanner.scan(buf, end) : indexOfLines(buf, end, set);
+}
+
+/** What `candidateLines` gives, from `candidateLineStarts` plus newline counts (no WebAssembly). */
+export function indexOfLines(buf: Buffer, end: number, set: NeedleSet): RegionHits {
   const starts = candidateLineStarts(buf, end, set);
   const lineIndexes: number[] = [];
   let line = 0;

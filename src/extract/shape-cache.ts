@@ -1,30 +1,111 @@
 /**
  * Parse each message *shape* once. Grammar rules treat every digit alike (`digit`, `hexDigit`)
- * and never name a run of hex letters, so replacing each digit, each 8+ character hex run (hashes,
- * thread ids, pointers) and the hex fields of UPIDs with `0`s keeps the string's length and its
- * parse tree. Parsers run on that normalised copy, return character spans, and are
- * cached by it; callers read the values from the original text at those spans. Lines that differ
- * only in VMIDs, PIDs, times or task ids then share one ohm parse.
+ * and never name a run of hex letters, so replacing each digit, each 8+ character hex word
+ * (hashes, thread ids, pointers), each UUID and MAC address (whole: `-smbios uuid=…`,
+ * `vmgenid,guid=…`, `mac=…` make every VM's kvm command line unique otherwise) and the hex
+ * fields of UPIDs with `0`s keeps the string's length and its parse tree. Parsers run on that
+ * normalised copy, return character spans, and are cached by it; callers read the values from
+ * the original text at those spans. Lines that differ only in VMIDs, PIDs, times, task ids or
+ * VM identities then share one ohm parse (test/shape-cache.test.ts checks the spans against a
+ * parse of the original text on every fixture).
  */
 
+import { Buffer } from 'node:buffer';
 import type { Grammar, Node, Semantics } from 'ohm-js';
 
 /** A half-open character range [start, end) into the original text. */
 export type Span = readonly [number, number];
 
-const DIGITS = /[0-9]/g;
-/** Hashes, thread ids, pointers, fsid groups: 8+ hex characters with a digit among them. */
-const HEX_RUN = /\b(?=[0-9a-fA-F]*[0-9])[0-9a-fA-F]{8,}\b/g;
-const UPID_HEX = /UPID:([^:\s]*):([0-9A-Fa-f]+):([0-9A-Fa-f]+):([0-9A-Fa-f]+):/g;
+// ASCII classes, as the regex `\b` sees words.
+const WORD = 1;
+const HEX = 2;
+const DIGIT = 4;
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const isDigit = c >= 48 && c <= 57;
+  const isHexLetter = (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+  const isLetter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  CLASS[c] = (isDigit || isLetter || c === 95 ? WORD : 0) | (isDigit || isHexLetter ? HEX : 0) | (isDigit ? DIGIT : 0);
+}
+const ZERO = 48;
+const HYPHEN = 45;
+const COLON = 58;
 
-/** The normalised copy: same length, digits and UPID hex fields replaced by `0`. */
-export function shapeKey(text: string): string {
-  let out = text.replace(HEX_RUN, (run) => '0'.repeat(run.length)).replace(DIGITS, '0');
-  if (out.includes('UPID:')) {
-    out = out.replace(UPID_HEX, (_m, node: string, a: string, b: string, c: string) =>
-      `UPID:${node}:${'0'.repeat(a.length)}:${'0'.repeat(b.length)}:${'0'.repeat(c.length)}:`);
+function classAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  return c < 128 ? CLASS[c]! : 0;
+}
+
+function hexAt(text: string, from: number, count: number): boolean {
+  for (let k = from; k < from + count; k++) if ((classAt(text, k) & HEX) === 0) return false;
+  return true;
+}
+
+/** Length of the UUID (8-4-4-4-12) or MAC (6 × 2, colons) that starts with the hex word [i, end), else 0. */
+function identifierLength(text: string, i: number, end: number): number {
+  const n = text.length;
+  const wordEndsAt = (k: number): boolean => k === n || (classAt(text, k) & WORD) === 0;
+  if (end - i === 8 && i + 36 <= n
+    && text.charCodeAt(i + 8) === HYPHEN && hexAt(text, i + 9, 4)
+    && text.charCodeAt(i + 13) === HYPHEN && hexAt(text, i + 14, 4)
+    && text.charCodeAt(i + 18) === HYPHEN && hexAt(text, i + 19, 4)
+    && text.charCodeAt(i + 23) === HYPHEN && hexAt(text, i + 24, 12) && wordEndsAt(i + 36)) return 36;
+  if (end - i === 2 && i + 17 <= n) {
+    for (let group = 1; group < 6; group++) {
+      if (text.charCodeAt(i + 3 * group - 1) !== COLON || !hexAt(text, i + 3 * group, 2)) return 0;
+    }
+    if (wordEndsAt(i + 17)) return 17;
   }
-  return out;
+  return 0;
+}
+
+/** After `UPID`: `:node:pid:pstart:starttime:` (the hex fields are zeroed). */
+const UPID_FIELDS = /:([^:\s]*):([0-9A-Fa-f]+):([0-9A-Fa-f]+):([0-9A-Fa-f]+):/y;
+
+/** Reused output buffer: one key per candidate line, and most are short. */
+let keyBuffer = new Uint16Array(4096);
+
+/** The normalised copy: same length, digits and ids replaced by `0` (one pass, no regex per word). */
+export function shapeKey(text: string): string {
+  const n = text.length;
+  if (keyBuffer.length < n) keyBuffer = new Uint16Array(Math.max(n, keyBuffer.length * 2));
+  const out = keyBuffer;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (((c < 128 ? CLASS[c]! : 0) & WORD) === 0) { out[i++] = c; continue; }
+    let end = i;
+    let hexOnly = true;
+    let digits = false;
+    for (; end < n; end++) {
+      const k = classAt(text, end);
+      if ((k & WORD) === 0) break;
+      if ((k & HEX) === 0) hexOnly = false;
+      if ((k & DIGIT) !== 0) digits = true;
+    }
+    const idLength = hexOnly ? identifierLength(text, i, end) : 0;
+    if (idLength > 0) {
+      for (const stop = i + idLength; i < stop; i++) out[i] = (classAt(text, i) & HEX) !== 0 ? ZERO : text.charCodeAt(i);
+      continue;
+    }
+    if (hexOnly && digits && end - i >= 8) {
+      for (; i < end; i++) out[i] = ZERO;
+      continue;
+    }
+    for (; i < end; i++) {
+      const ch = text.charCodeAt(i);
+      out[i] = digits && ch >= 48 && ch <= 57 ? ZERO : ch;
+    }
+  }
+  // Each UPID's pid, pstart and starttime (the colons between them are not hex), wherever
+  // `UPID:` starts, as the grammar's `upid` rule and findUpid read it.
+  for (let at = text.indexOf('UPID:'); at !== -1; at = text.indexOf('UPID:', at + 5)) {
+    UPID_FIELDS.lastIndex = at + 4;
+    const m = UPID_FIELDS.exec(text);
+    if (!m) continue;
+    for (let k = at + 6 + m[1]!.length; k < UPID_FIELDS.lastIndex - 1; k++) if ((classAt(text, k) & HEX) !== 0) out[k] = ZERO;
+  }
+  return Buffer.from(out.buffer, out.byteOffset, n * 2).toString('utf16le');
 }
 
 /** A bounded cache from shape key to parse result (null = the grammar rejected that shape). */

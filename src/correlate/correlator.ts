@@ -13,7 +13,7 @@ import type { Rule } from '../classify/rule-types.js';
 import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';
 import { redact } from '../redact.js';
 import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
-import { fleetKey, mergeByFleetKey, mergeGroup } from './merge.js';
+import { fleetKey, mergeByFleetKey, mergeGroup, timelineOf } from './merge.js';
 
 /** Options for grouping. */
 export interface CorrelateOptions {
@@ -439,7 +439,7 @@ export class Correlator {
       firstSeen: g.firstTime,
       lastSeen: g.lastTime,
       count: g.count,
-      timeline: [...g.hours.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([hour, count]) => ({ hour, count })),
+      timeline: timelineOf(g.hours),
       evidence,
       commands,
       refs,

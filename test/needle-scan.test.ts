@@ -4,8 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createNeedleScanner } from '../src/sources/needle-scan.js';
-import { candidateLineStarts, candidateLines, indexOfLines, NEEDLES, type NeedleSet } from '../src/extract/prefilter.js';
+import { createNeedleScanner, EVERYDAY_WORDS, layout } from '../src/sources/needle-scan.js';
+import { candidateLineStarts, candidateLines, indexOfLines, NEEDLE_LISTS, NEEDLES, type NeedleSet } from '../src/extract/prefilter.js';
 
 function reference(buf: Buffer, needles: readonly string[]): { starts: number[]; newlines: number } {
   const starts = new Set<number>();
@@ -89,6 +89,30 @@ test('needles outside 3..16 bytes are refused', () => {
 
 test('every prefilter needle is scannable (3..16 bytes)', () => {
   for (const n of NEEDLES) assert.ok(n.find.length >= 3 && n.find.length <= 16, n.find);
+});
+
+test('the filter of each needle set admits at most two four-byte windows of everyday words, and 3-byte needles keep to their own buckets', () => {
+  for (const set of ['journal', 'plain', 'json'] as const) {
+    const needles = NEEDLE_LISTS[set].map((n) => Buffer.from(n, 'latin1'));
+    const { masks, buckets, entries } = layout(needles);
+    // The greedy layout cannot always avoid them all; a few cost little, dozens would not.
+    const admitted = new Set<string>();
+    for (const word of EVERYDAY_WORDS) {
+      for (let at = 0; at + 4 <= word.length; at += 1) {
+        let bits = 0xff;
+        for (let p = 0; p < 4; p += 1) {
+          const byte = word.charCodeAt(at + p);
+          bits &= masks[p * 32 + (byte & 15)]! & masks[p * 32 + 16 + (byte >> 4)]!;
+        }
+        if (bits !== 0) admitted.add(word.slice(at, at + 4));
+      }
+    }
+    assert.ok(admitted.size <= 2, `${set}: buckets admit ${[...admitted].join(', ')}`);
+    for (let b = 0; b < 8; b += 1) {
+      const lengths = Array.from({ length: buckets[b * 2 + 1]! }, (_, k) => entries[(buckets[b * 2]! + k) * 5 + 1]!);
+      assert.ok(lengths.every((n) => n === 3) || lengths.every((n) => n > 3), `${set}: bucket ${b} mixes lengths ${lengths.join(',')}`);
+    }
+  }
 });
 
 test('fixtures: the scanner, the indexOf reference and the fallback pick and number the same lines in every format', () => {

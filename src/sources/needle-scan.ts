@@ -5,17 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** Needles must be 3..16 bytes: the filter fingerprints the first three bytes. */
+/** Needles must be 3..16 bytes: the filter fingerprints four bytes of each (three of a 3-byte needle). */
 export const MIN_NEEDLE_BYTES = 3;
 export const MAX_NEEDLE_BYTES = 16;
 const MAX_NEEDLES = 64;
 const BUCKETS = 8;
+/** Bytes per fingerprint; a 3-byte needle admits any byte at the fourth. */
+const PRINT = 4;
+const MASKS_AT = 0;
+const BUCKETS_AT = 160;
 const ENTRIES_AT = 1024;
 const NEEDLE_BYTES_AT = 2304;
 const HITS_AT = 4096;
 const HIT_CAP = 8192;
 const DATA_AT = HITS_AT + HIT_CAP * 8 + 4096;
-/** Bytes after the data that the module may read (its loads reach 18 bytes past a block). */
+/** Bytes after the data that the module may read (its loads reach 19 bytes past a block). */
 const TAIL_PAD = 64;
 const PAGE = 65536;
 
@@ -89,61 +93,97 @@ const BYTE_WEIGHT: Float64Array = (() => {
 })();
 
 /**
- * Words on nearly every Proxmox VE journal line (host names pveN, pvedaemon, storage ids, …):
- * a fingerprint inside one of them would send most blocks to the byte-by-byte check.
+ * Words on nearly every Proxmox VE node's journal lines (daemons, systemd, kernel bridge, Ceph
+ * daemons, sessions): a fingerprint inside one of them, or a bucket whose masks admit one of
+ * their four-byte windows by mixing nibbles of its needles, would send most blocks to the
+ * byte-by-byte check. Generic vocabulary of the platform, not of any one log.
  */
-const EVERYDAY_WORDS = ['pvedaemon', 'pvestatd', 'pveproxy', 'storage', 'message', 'install', 'systemd', 'session', 'kernel'];
+export const EVERYDAY_WORDS: readonly string[] = [
+  'pvedaemon', 'pvestatd', 'pveproxy', 'pvescheduler', 'storage', 'message', 'install', 'systemd', 'session', 'Session',
+  'kernel', 'ceph-osd', 'ceph-mon', 'ceph-mgr', 'active', 'activating', 'deactivated', 'received', 'process', 'success',
+  'access', 'accepted', 'exited', 'enabled', 'disabled', 'lock', 'Started', 'Starting', 'Finished', 'finished', 'service',
+  'status', 'update', 'client', 'worker', 'connection', 'request', 'closed', 'authentication', 'password', 'corosync',
+  'pmxcfs', 'member', 'heartbeat', 'bridge', 'device', 'entered', 'state', 'forwarding', 'blocking', 'promiscuous',
+  'pgmap', 'osdmap', 'Consumed', 'logged', 'Removed', 'slice', 'user', 'root@pam', 'successful', 'starting', 'stopping',
+  'available', '(uid=',
+  // journalctl -o json: the field names and common values of every line
+  '"MESSAGE":"', '"_PID":"', '"_UID":"', '"_GID":"', '"_COMM":"', '"_SYSTEMD_UNIT":"', '"SYSLOG_IDENTIFIER":"',
+  '"__CURSOR":"', '"_TRANSPORT":"', '"PRIORITY":"', '"_BOOT_ID":"', '"_HOSTNAME":"', '"stdout"', '"ceph-mon"', '"ceph-osd"',
+];
+/** Their four-byte windows. */
+const EVERYDAY_WINDOWS: readonly Uint8Array[] = [...new Set(EVERYDAY_WORDS.flatMap((word) =>
+  Array.from({ length: Math.max(0, word.length - 3) }, (_, at) => word.slice(at, at + 4))))].map((w) => Buffer.from(w, 'latin1'));
+/** Cost of a bucket admitting one everyday window: far above any product of byte weights. */
+const EVERYDAY_COST = 1e6;
 
-/** Where in the needle its three-byte fingerprint sits: the rarest window. */
+/** Where in the needle its four-byte fingerprint sits: the rarest window (0 for a 3-byte needle). */
 function fingerprintAt(needle: Uint8Array): number {
   let best = 0;
   let bestWeight = Infinity;
   const text = Buffer.from(needle).toString('latin1');
-  for (let at = 0; at + 3 <= needle.length; at += 1) {
-    const everyday = EVERYDAY_WORDS.some((word) => word.includes(text.slice(at, at + 3))) ? 1000 : 1;
-    const w = everyday * BYTE_WEIGHT[needle[at]!]! * BYTE_WEIGHT[needle[at + 1]!]! * BYTE_WEIGHT[needle[at + 2]!]!;
+  for (let at = 0; at + PRINT <= needle.length; at += 1) {
+    const window = text.slice(at, at + PRINT);
+    const everyday = EVERYDAY_WORDS.some((word) => word.includes(window)) ? 1000 : 1;
+    let w = everyday;
+    for (let k = 0; k < PRINT; k += 1) w *= BYTE_WEIGHT[needle[at + k]!]!;
     if (w < bestWeight) { best = at; bestWeight = w; }
   }
   return best;
 }
 
-/** Expected share of positions a bucket's masks admit: product over the 3 bytes of the admitted weight. */
+/**
+ * What a bucket's masks cost: the expected share of positions they admit (product over the
+ * fingerprint bytes of the admitted weight), plus a large cost per everyday window admitted.
+ */
 function admittedWeight(lo: readonly number[], hi: readonly number[]): number {
   let product = 1;
-  for (let p = 0; p < 3; p += 1) {
+  for (let p = 0; p < PRINT; p += 1) {
     let sum = 0;
     for (let byte = 0; byte < 256; byte += 1) if ((lo[p]! >> (byte & 15)) & 1 && (hi[p]! >> (byte >> 4)) & 1) sum += BYTE_WEIGHT[byte]!;
     product *= sum;
   }
-  return product;
+  let everyday = 0;
+  for (const w of EVERYDAY_WINDOWS) {
+    let admitted = true;
+    for (let p = 0; p < PRINT && admitted; p += 1) admitted = ((lo[p]! >> (w[p]! & 15)) & 1) === 1 && ((hi[p]! >> (w[p]! >> 4)) & 1) === 1;
+    if (admitted) everyday += 1;
+  }
+  return product + everyday * EVERYDAY_COST;
 }
 
 /** Lays needles out for the module: fingerprints, buckets (greedy, rarest needle first), masks. Exported for inspection (bench, debugging). */
 export function layout(needles: readonly Uint8Array[]): Tables {
   const fingerprints = needles.map(fingerprintAt);
   // Per bucket and fingerprint byte: bit sets of admitted low / high nibbles.
-  const lo = Array.from({ length: BUCKETS }, () => [0, 0, 0]);
-  const hi = Array.from({ length: BUCKETS }, () => [0, 0, 0]);
+  const lo = Array.from({ length: BUCKETS }, () => new Array<number>(PRINT).fill(0));
+  const hi = Array.from({ length: BUCKETS }, () => new Array<number>(PRINT).fill(0));
   const members: number[][] = Array.from({ length: BUCKETS }, () => []);
-  const print = (index: number): number[] => { const at = fingerprints[index]!; return [...needles[index]!.subarray(at, at + 3)]; };
-  const order = needles.map((_, i) => i).sort((a, b) => {
-    const wa = print(a).reduce((w, byte) => w * BYTE_WEIGHT[byte]!, 1);
-    const wb = print(b).reduce((w, byte) => w * BYTE_WEIGHT[byte]!, 1);
-    return wb - wa;
-  });
+  // The nibble bits each fingerprint byte sets; a 3-byte needle's missing fourth byte sets all.
+  const nibbles = (index: number): { lo: number[]; hi: number[] } => {
+    const at = fingerprints[index]!;
+    const bytes = needles[index]!.subarray(at, at + PRINT);
+    const bit = (p: number, shift: number): number => (p < bytes.length ? 1 << ((bytes[p]! >> shift) & 15) : 0xffff);
+    return { lo: [0, 1, 2, 3].map((p) => bit(p, 0)), hi: [0, 1, 2, 3].map((p) => bit(p, 4)) };
+  };
+  const alone = (index: number): number => { const n = nibbles(index); return admittedWeight(n.lo, n.hi); };
+  const order = needles.map((_, i) => i).sort((a, b) => alone(b) - alone(a));
   for (const index of order) {
-    const bytes = print(index);
+    const own = nibbles(index);
     let best = 0;
     let bestCost = Infinity;
+    const short = needles[index]!.length < PRINT;
     for (let b = 0; b < BUCKETS; b += 1) {
+      // A 3-byte needle admits any fourth byte: sharing its bucket with longer needles would
+      // admit every continuation of their first three bytes too.
+      if (members[b]!.some((m) => (needles[m]!.length < PRINT) !== short)) continue;
       const before = members[b]!.length === 0 ? 0 : admittedWeight(lo[b]!, hi[b]!);
-      const after = admittedWeight(lo[b]!.map((m, p) => m | (1 << (bytes[p]! & 15))), hi[b]!.map((m, p) => m | (1 << (bytes[p]! >> 4))));
+      const after = admittedWeight(lo[b]!.map((m, p) => m | own.lo[p]!), hi[b]!.map((m, p) => m | own.hi[p]!));
       if (after - before < bestCost) { best = b; bestCost = after - before; }
     }
     members[best]!.push(index);
-    for (let p = 0; p < 3; p += 1) { lo[best]![p]! |= 1 << (bytes[p]! & 15); hi[best]![p]! |= 1 << (bytes[p]! >> 4); }
+    for (let p = 0; p < PRINT; p += 1) { lo[best]![p]! |= own.lo[p]!; hi[best]![p]! |= own.hi[p]!; }
   }
-  const masks = new Uint8Array(96);
+  const masks = new Uint8Array(PRINT * 32);
   const buckets = new Uint32Array(BUCKETS * 2);
   const entries = new Uint32Array(MAX_NEEDLES * 5);
   const bytes = new Uint8Array(HITS_AT - NEEDLE_BYTES_AT);
@@ -152,7 +192,7 @@ export function layout(needles: readonly Uint8Array[]): Tables {
   for (let b = 0; b < BUCKETS; b += 1) {
     buckets[b * 2] = entry;
     buckets[b * 2 + 1] = members[b]!.length;
-    for (let p = 0; p < 3; p += 1) {
+    for (let p = 0; p < PRINT; p += 1) {
       for (let n = 0; n < 16; n += 1) {
         if ((lo[b]![p]! >> n) & 1) masks[p * 32 + n]! |= 1 << b;
         if ((hi[b]![p]! >> n) & 1) masks[p * 32 + 16 + n]! |= 1 << b;
@@ -195,8 +235,8 @@ export function createNeedleScanner(needles: readonly string[]): NeedleScanner |
     if (wasm.memory.buffer.byteLength < need) wasm.memory.grow(Math.ceil((need - wasm.memory.buffer.byteLength) / PAGE));
     const memory = new Uint8Array(wasm.memory.buffer);
     if (loaded !== tables) {
-      memory.set(tables.masks, 0);
-      new Uint32Array(wasm.memory.buffer, 128, BUCKETS * 2).set(tables.buckets);
+      memory.set(tables.masks, MASKS_AT);
+      new Uint32Array(wasm.memory.buffer, BUCKETS_AT, BUCKETS * 2).set(tables.buckets);
       new Uint32Array(wasm.memory.buffer, ENTRIES_AT, MAX_NEEDLES * 5).set(tables.entries);
       memory.set(tables.bytes, NEEDLE_BYTES_AT);
       loaded = tables;

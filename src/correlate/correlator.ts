@@ -69,6 +69,8 @@ const MAX_SEEN_TEXT = 512;
 const MAX_TASK_PIDS = 2048;
 
 const MAX_PENDING_CONTEXT = 256;
+/** Folded incidents kept per fleet key before they are merged into one. */
+const FOLD_BATCH = 32;
 
 /** The incident's cause family used in grouping keys when no task ties lines together. */
 function lineCause(rules: readonly Rule[]): CauseId {
@@ -101,8 +103,12 @@ export class Correlator {
   private readonly nodesSeen = new Set<string>();
   private lastSweepMs = -Infinity;
   private lastFoldMs = -Infinity;
-  /** Fleet incidents folded from idle groups (fleet grouping only), by fleet key. */
-  private readonly folded = new Map<string, Incident>();
+  /**
+   * Incidents folded from idle groups (fleet grouping only), by fleet key: a merged one, then
+   * those folded since. Merging in batches keeps folding linear (a fleet incident's timeline
+   * grows with the period); `incidents()` merges what is left, as for live groups.
+   */
+  private readonly folded = new Map<string, Incident[]>();
 
   constructor(options: CorrelateOptions = {}) {
     this.windowMs = (options.windowMinutes ?? 60) * 60_000;
@@ -132,8 +138,9 @@ export class Correlator {
       const incident = this.render(g);
       if (incident.cause === 'unknown') continue;
       const fk = fleetKey(incident);
-      const had = this.folded.get(fk);
-      this.folded.set(fk, had ? mergeGroup([had, incident].sort(compareIncidents), this.maxEvidence * 2) : incident);
+      const list = this.folded.get(fk);
+      if (!list) this.folded.set(fk, [incident]);
+      else if (list.push(incident) > FOLD_BATCH) this.folded.set(fk, [mergeGroup(list.sort(compareIncidents), this.maxEvidence * 2)]);
       this.groups.delete(key);
       removed = true;
     }
@@ -352,7 +359,7 @@ export class Correlator {
 
   /** Current incidents, most important first, with cross-node incidents derived from them. */
   incidents(): Incident[] {
-    const perNode = [...this.folded.values(), ...[...this.groups.values()].map((g) => this.render(g))];
+    const perNode = [...[...this.folded.values()].flat(), ...[...this.groups.values()].map((g) => this.render(g))];
     const drift = crossNodeIncidents(perNode, [...this.successes.values()].flat(), this.vmResources);
     const fleet = this.grouping === 'storage' || (this.grouping === 'auto' && this.nodesSeen.size > 1);
     const shown = fleet ? mergeByFleetKey(perNode.sort(compareIncidents), this.maxEvidence * 2) : perNode;

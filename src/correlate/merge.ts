@@ -17,13 +17,32 @@ function same<T extends string | number | null>(values: readonly T[]): T | null 
   return first !== undefined && values.every((v) => v === first) ? first : null;
 }
 
+type Timeline = { hour: string; count: number }[];
+const byHour = (a: { hour: string }, b: { hour: string }): number => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0);
+
+/**
+ * Timelines (each oldest hour first) as one, counts of the same hour added. Folding merges a
+ * fleet incident's whole timeline with one more member every window, so this stays linear:
+ * the sort sees sorted runs.
+ */
+function mergeTimelines(lists: readonly Incident['timeline'][]): Timeline {
+  const all = lists.flat().sort(byHour);
+  const out: Timeline = [];
+  for (const t of all) {
+    const last = out[out.length - 1];
+    if (last && last.hour === t.hour) last.count += t.count;
+    else out.push({ hour: t.hour, count: t.count });
+  }
+  return out;
+}
+
 /**
  * A per-hour count map as a timeline, oldest hour first. Hours are fixed-width
- * `YYYY-MM-DDTHH` strings, so code-unit order is time order (localeCompare was a tenth of a
- * 10M-line run: folding re-sorts a fleet incident's timeline every window).
+ * `YYYY-MM-DDTHH` strings, so code-unit order is time order (no localeCompare: ICU collation
+ * was a tenth of a 10M-line run).
  */
-export function timelineOf(hours: ReadonlyMap<string, number>): { hour: string; count: number }[] {
-  return [...hours.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([hour, count]) => ({ hour, count }));
+export function timelineOf(hours: ReadonlyMap<string, number>): Timeline {
+  return [...hours.entries()].map(([hour, count]) => ({ hour, count })).sort(byHour);
 }
 
 /** Evidence of all members: each member's first lines first, so every member is cited. */
@@ -33,10 +52,11 @@ function mergedEvidence(members: readonly Incident[], max: number): Evidence[] {
   // Failure lines first (round-robin over the members), then context, so a merged incident
   // always shows what failed, not only the task framing around it.
   for (const role of ['failure', 'context'] as const) {
+    const lists = members.map((m) => m.evidence.filter((x) => (x.role ?? 'failure') === role));
     for (let depth = 0; out.length < max; depth++) {
       let any = false;
-      for (const m of members) {
-        const e = m.evidence.filter((x) => (x.role ?? 'failure') === role)[depth];
+      for (const list of lists) {
+        const e = list[depth];
         if (!e) continue;
         any = true;
         const key = `${e.source}:${e.line}`;
@@ -56,8 +76,6 @@ export function mergeGroup(members: readonly Incident[], maxEvidence: number): I
   if (!base) throw new Error('mergeGroup: no incident');
   const id = `inc-${createHash('sha1').update(`fleet|${fleetKey(base)}`).digest('hex').slice(0, 10)}`;
   if (members.length === 1) return { ...base, id };
-  const hours = new Map<string, number>();
-  for (const m of members) for (const t of m.timeline) hours.set(t.hour, (hours.get(t.hour) ?? 0) + t.count);
   const times = (pick: (i: Incident) => string | null): string[] => members.map(pick).filter((t): t is string => t !== null)
     .sort((x, y) => (Date.parse(x) || 0) - (Date.parse(y) || 0));
   return {
@@ -73,7 +91,7 @@ export function mergeGroup(members: readonly Incident[], maxEvidence: number): I
     firstSeen: times((m) => m.firstSeen)[0] ?? null,
     lastSeen: times((m) => m.lastSeen).pop() ?? null,
     count: members.reduce((n, m) => n + m.count, 0),
-    timeline: timelineOf(hours),
+    timeline: mergeTimelines(members.map((m) => m.timeline)),
     evidence: mergedEvidence(members, maxEvidence),
   };
 }

@@ -69,8 +69,6 @@ const MAX_SEEN_TEXT = 512;
 const MAX_TASK_PIDS = 2048;
 
 const MAX_PENDING_CONTEXT = 256;
-/** Folded incidents kept per fleet key before they are merged into one. */
-const FOLD_BATCH = 32;
 
 /** The incident's cause family used in grouping keys when no task ties lines together. */
 function lineCause(rules: readonly Rule[]): CauseId {
@@ -104,11 +102,12 @@ export class Correlator {
   private lastSweepMs = -Infinity;
   private lastFoldMs = -Infinity;
   /**
-   * Incidents folded from idle groups (fleet grouping only), by fleet key: a merged one, then
-   * those folded since. Merging in batches keeps folding linear (a fleet incident's timeline
-   * grows with the period); `incidents()` merges what is left, as for live groups.
+   * Fleet incidents folded from idle groups (fleet grouping only), by fleet key. The per-hour
+   * counts are kept aside in a map and the incident carries an empty timeline until it is shown:
+   * a fleet incident's timeline grows with the period, and re-merging it on every fold made
+   * folding quadratic.
    */
-  private readonly folded = new Map<string, Incident[]>();
+  private readonly folded = new Map<string, { incident: Incident; readonly hours: Map<string, number> }>();
 
   constructor(options: CorrelateOptions = {}) {
     this.windowMs = (options.windowMinutes ?? 60) * 60_000;
@@ -138,9 +137,14 @@ export class Correlator {
       const incident = this.render(g);
       if (incident.cause === 'unknown') continue;
       const fk = fleetKey(incident);
-      const list = this.folded.get(fk);
-      if (!list) this.folded.set(fk, [incident]);
-      else if (list.push(incident) > FOLD_BATCH) this.folded.set(fk, [mergeGroup(list.sort(compareIncidents), this.maxEvidence * 2)]);
+      const bare = { ...incident, timeline: [] };
+      const had = this.folded.get(fk);
+      if (!had) {
+        this.folded.set(fk, { incident: bare, hours: new Map(incident.timeline.map((t) => [t.hour, t.count])) });
+      } else {
+        for (const t of incident.timeline) had.hours.set(t.hour, (had.hours.get(t.hour) ?? 0) + t.count);
+        had.incident = mergeGroup([had.incident, bare].sort(compareIncidents), this.maxEvidence * 2);
+      }
       this.groups.delete(key);
       removed = true;
     }
@@ -359,7 +363,8 @@ export class Correlator {
 
   /** Current incidents, most important first, with cross-node incidents derived from them. */
   incidents(): Incident[] {
-    const perNode = [...[...this.folded.values()].flat(), ...[...this.groups.values()].map((g) => this.render(g))];
+    const folded = [...this.folded.values()].map((f) => ({ ...f.incident, timeline: timelineOf(f.hours) }));
+    const perNode = [...folded, ...[...this.groups.values()].map((g) => this.render(g))];
     const drift = crossNodeIncidents(perNode, [...this.successes.values()].flat(), this.vmResources);
     const fleet = this.grouping === 'storage' || (this.grouping === 'auto' && this.nodesSeen.size > 1);
     const shown = fleet ? mergeByFleetKey(perNode.sort(compareIncidents), this.maxEvidence * 2) : perNode;

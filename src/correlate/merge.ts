@@ -21,28 +21,19 @@ type Timeline = { hour: string; count: number }[];
 const byHour = (a: { hour: string }, b: { hour: string }): number => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0);
 
 /**
- * Timelines (each oldest hour first) as one, counts of the same hour added. Folding merges a
- * fleet incident's whole timeline with one more member every window, so this stays linear:
- * the sort sees sorted runs.
- */
-function mergeTimelines(lists: readonly Incident['timeline'][]): Timeline {
-  const all = lists.flat().sort(byHour);
-  const out: Timeline = [];
-  for (const t of all) {
-    const last = out[out.length - 1];
-    if (last && last.hour === t.hour) last.count += t.count;
-    else out.push({ hour: t.hour, count: t.count });
-  }
-  return out;
-}
-
-/**
  * A per-hour count map as a timeline, oldest hour first. Hours are fixed-width
  * `YYYY-MM-DDTHH` strings, so code-unit order is time order (no localeCompare: ICU collation
  * was a tenth of a 10M-line run).
  */
 export function timelineOf(hours: ReadonlyMap<string, number>): Timeline {
   return [...hours.entries()].map(([hour, count]) => ({ hour, count })).sort(byHour);
+}
+
+/** The members' failures per hour, added up. */
+function hoursOf(members: readonly Incident[]): Map<string, number> {
+  const hours = new Map<string, number>();
+  for (const m of members) for (const t of m.timeline) hours.set(t.hour, (hours.get(t.hour) ?? 0) + t.count);
+  return hours;
 }
 
 /** Evidence of all members: each member's first lines first, so every member is cited. */
@@ -91,7 +82,7 @@ export function mergeGroup(members: readonly Incident[], maxEvidence: number): I
     firstSeen: times((m) => m.firstSeen)[0] ?? null,
     lastSeen: times((m) => m.lastSeen).pop() ?? null,
     count: members.reduce((n, m) => n + m.count, 0),
-    timeline: mergeTimelines(members.map((m) => m.timeline)),
+    timeline: timelineOf(hoursOf(members)),
     evidence: mergedEvidence(members, maxEvidence),
   };
 }

@@ -151,7 +151,7 @@ function admittedWeight(lo: readonly number[], hi: readonly number[]): number {
   return product + everyday * EVERYDAY_COST;
 }
 
-/** Lays needles out for the module: fingerprints, buckets (greedy, rarest needle first), masks. Exported for inspection (bench, debugging). */
+/** Lays needles out for the module: fingerprints, buckets (greedy, costliest fingerprint first), masks. Exported for inspection (bench, debugging). */
 export function layout(needles: readonly Uint8Array[]): Tables {
   const fingerprints = needles.map(fingerprintAt);
   // Per bucket and fingerprint byte: bit sets of admitted low / high nibbles.
@@ -159,27 +159,30 @@ export function layout(needles: readonly Uint8Array[]): Tables {
   const hi = Array.from({ length: BUCKETS }, () => new Array<number>(PRINT).fill(0));
   const members: number[][] = Array.from({ length: BUCKETS }, () => []);
   // The nibble bits each fingerprint byte sets; a 3-byte needle's missing fourth byte sets all.
-  const nibbles = (index: number): { lo: number[]; hi: number[] } => {
-    const at = fingerprints[index]!;
-    const bytes = needles[index]!.subarray(at, at + PRINT);
+  const nibbles = needles.map((needle, index) => {
+    const bytes = needle.subarray(fingerprints[index]!, fingerprints[index]! + PRINT);
     const bit = (p: number, shift: number): number => (p < bytes.length ? 1 << ((bytes[p]! >> shift) & 15) : 0xffff);
     return { lo: [0, 1, 2, 3].map((p) => bit(p, 0)), hi: [0, 1, 2, 3].map((p) => bit(p, 4)) };
-  };
-  const alone = (index: number): number => { const n = nibbles(index); return admittedWeight(n.lo, n.hi); };
-  const order = needles.map((_, i) => i).sort((a, b) => alone(b) - alone(a));
+  });
+  // Costliest fingerprint first (computed once: layout runs at every start).
+  const alone = nibbles.map((n) => admittedWeight(n.lo, n.hi));
+  const order = needles.map((_, i) => i).sort((a, b) => alone[b]! - alone[a]!);
+  // What each bucket's masks cost so far (0 while empty).
+  const bucketCost = new Array<number>(BUCKETS).fill(0);
   for (const index of order) {
-    const own = nibbles(index);
+    const own = nibbles[index]!;
     let best = 0;
     let bestCost = Infinity;
+    let bestAfter = 0;
     const short = needles[index]!.length < PRINT;
     for (let b = 0; b < BUCKETS; b += 1) {
       // A 3-byte needle admits any fourth byte: sharing its bucket with longer needles would
       // admit every continuation of their first three bytes too.
       if (members[b]!.some((m) => (needles[m]!.length < PRINT) !== short)) continue;
-      const before = members[b]!.length === 0 ? 0 : admittedWeight(lo[b]!, hi[b]!);
       const after = admittedWeight(lo[b]!.map((m, p) => m | own.lo[p]!), hi[b]!.map((m, p) => m | own.hi[p]!));
-      if (after - before < bestCost) { best = b; bestCost = after - before; }
+      if (after - bucketCost[b]! < bestCost) { best = b; bestCost = after - bucketCost[b]!; bestAfter = after; }
     }
+    bucketCost[best] = bestAfter;
     members[best]!.push(index);
     for (let p = 0; p < PRINT; p += 1) { lo[best]![p]! |= own.lo[p]!; hi[best]![p]! |= own.hi[p]!; }
   }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { CAUSES, type CauseId } from '../causes.js';
 import type { Candidate, Evidence, Incident, LogRecord, SuggestedCommand } from '../types.js';
 import type { DetailedExtraction } from '../extract/extract.js';
-import { findUpid, parseUpid, taskLogPath } from '../extract/upid.js';
+import { findUpid, parseUpid, taskLogPath } from '../upid.js';
 import { isFailure, matchRules, rankCauses } from '../classify/engine.js';
 import type { Rule } from '../classify/rule-types.js';
 import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';

@@ -4,7 +4,7 @@ import { parsePayload, type Layer } from './payload.js';
 import { matchShapes, type ShapeHit } from './shapes.js';
 import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
 import { findBlockdevTargets } from './blockdev.js';
-import { parseUpid, upidVmid } from './upid.js';
+import { parseUpid, upidVmid } from '../upid.js';
 import { redact } from '../redact.js';
 
 /** An Extraction plus what later stages need but the public type leaves out. */

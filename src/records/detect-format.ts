@@ -1,10 +1,12 @@
 /** Decides the format of an input from its name and first lines. */
 import type { InputFormat } from '../types.js';
-import { parseJournalPrefix } from '../records/journal-prefix.js';
-import { parsePayload } from '../extract/payload.js';
+import { parseJournalPrefix } from './journal-prefix.js';
+import { grammars } from '../grammar/grammars.js';
+import { ShapeCache } from '../grammar/shape-cache.js';
 
-/** A Ceph client log line, as the Payload grammar's `cephPrefix` reads it. */
-const isCephLogLine = (line: string): boolean => parsePayload(line)?.layers[0]?.kind === 'ceph-log';
+/** A Ceph client log line, as the Payload grammar's `cephPrefix` reads it (one parse per shape). */
+const cephLogLines = new ShapeCache<true>((shape) => (grammars.payload.match(shape, 'cephLogLine').succeeded() ? true : null));
+const isCephLogLine = (line: string): boolean => cephLogLines.get(line) === true;
 
 const CLI_START = /^(?:rbd: |qemu-img: |kvm: |qemu-system-\w+: |\[errno \d+\] |global_init: |In some cases useful info|RBD image feature)/;
 

@@ -1,4 +1,4 @@
-import { createNeedleScanner, type NeedleScanner, type RegionHits } from '../sources/needle-scan.js';
+import { createNeedleScanner, type NeedleScanner, type RegionHits } from './needle-scan.js';
 
 /**
  * The cheap first pass: byte needles that every interesting line contains, and
@@ -106,7 +106,7 @@ export function hasNeedle(text: string): boolean {
 }
 
 /** The lines of a region that hold a needle (start offsets and 0-based indexes) and its newline count. */
-export type { RegionHits } from '../sources/needle-scan.js';
+export type { RegionHits } from './needle-scan.js';
 
 const scanners = new Map<NeedleSet, NeedleScanner | null>();
 

@@ -1,7 +1,7 @@
 /** UPIDs (Proxmox task ids), validated with the Payload grammar's `upid` rule (once per shape). */
-import { grammars } from './grammars.js';
-import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
-import type { Upid } from '../types.js';
+import { grammars } from './grammar/grammars.js';
+import { grammarCache, spanOf, at, type Span } from './grammar/shape-cache.js';
+import type { Upid } from './types.js';
 
 type UpidSpans = Record<'node' | 'pid' | 'pstart' | 'start' | 'type' | 'id' | 'user', Span>;
 const span = spanOf;

@@ -1,12 +1,12 @@
 /**
  * Reading + extraction of one input, the part of the pipeline that is the same in the main
- * thread and in a worker (src/records/read-worker.ts): records in batches, each with its
+ * thread and in a worker (src/pipeline/read-worker.ts): records in batches, each with its
  * extraction. Correlation stays with the caller.
  */
 import { stat } from 'node:fs/promises';
 import type { LogRecord } from '../types.js';
 import { readFileChunks } from '../sources/open-input.js';
-import { readRecords, type InputSpec, type ReadOptions, type ReadReport } from './read-records.js';
+import { readRecords, type InputSpec, type ReadOptions, type ReadReport } from '../records/read-records.js';
 import { extractMessage, type DetailedExtraction } from '../extract/extract.js';
 
 const MAX_CACHE = 4096;

@@ -1,11 +1,11 @@
 /**
- * A small pool of worker threads that read and extract files (src/records/read-worker.ts).
+ * A small pool of worker threads that read and extract files (src/pipeline/read-worker.ts).
  * Jobs finish in any order; callers consume them in submission order, so the result is the
  * same as reading the files one after the other.
  */
 import { Worker } from 'node:worker_threads';
 import type { InputError, InputFormat } from '../types.js';
-import type { ReadOptions } from './read-records.js';
+import type { ReadOptions } from '../records/read-records.js';
 import type { ExtractedBatch } from './read-extract.js';
 
 /** One file to read (sent to a worker). */

@@ -6,18 +6,18 @@
  * the same as reading them one by one.
  */
 import { realpath } from 'node:fs/promises';
-import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord } from './types.js';
-import { toBufferChunks } from './sources/open-input.js';
-import type { InputSpec, ReadOptions, ReadReport } from './records/read-records.js';
-import { newScanStats } from './sources/split-lines.js';
-import { Correlator, type CorrelateOptions } from './correlate/correlator.js';
-import { ExtractionCache, fileSpec, readExtracted, type ExtractedBatch } from './records/read-extract.js';
-import { WorkerPool, type FileResult } from './records/worker-pool.js';
-import { readTasksDir } from './sources/tasks-dir.js';
-import { taskIndexRecords } from './records/task-index.js';
-import type { Source } from './sources/sources.js';
+import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord } from '../types.js';
+import { toBufferChunks } from '../sources/open-input.js';
+import type { InputSpec, ReadOptions, ReadReport } from '../records/read-records.js';
+import { newScanStats } from '../sources/split-lines.js';
+import { Correlator, type CorrelateOptions } from '../correlate/correlator.js';
+import { ExtractionCache, fileSpec, readExtracted, type ExtractedBatch } from './read-extract.js';
+import { WorkerPool, type FileResult } from './worker-pool.js';
+import { readTasksDir } from '../sources/tasks-dir.js';
+import { taskIndexRecords } from '../records/task-index.js';
+import type { Source } from './sources.js';
 
-export type { Source } from './sources/sources.js';
+export type { Source } from './sources.js';
 
 /** Options for an analysis. */
 export interface AnalyzeOptions extends ReadOptions, CorrelateOptions {

@@ -3,7 +3,7 @@
  * Messages in: {id, path, nodeHint, options}. Out: {id, batch} per batch, then {id, done}.
  */
 import { parentPort } from 'node:worker_threads';
-import type { ReadOptions, ReadReport } from './read-records.js';
+import type { ReadOptions, ReadReport } from '../records/read-records.js';
 import { newScanStats } from '../sources/split-lines.js';
 import { ExtractionCache, fileSpec, readExtracted } from './read-extract.js';
 import type { FileJob, WorkerReply } from './worker-pool.js';

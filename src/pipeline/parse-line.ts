@@ -1,8 +1,8 @@
 /** Parses one journal/syslog/task/CLI line into a record and its extraction (no classification). */
-import type { LogRecord } from './types.js';
-import { journalLineRecord } from './records/read-records.js';
-import { YearlessClock, type ClockOptions } from './records/clock.js';
-import { extractMessage, type DetailedExtraction } from './extract/extract.js';
+import type { LogRecord } from '../types.js';
+import { journalLineRecord } from '../records/read-records.js';
+import { YearlessClock, type ClockOptions } from '../records/clock.js';
+import { extractMessage, type DetailedExtraction } from '../extract/extract.js';
 
 /** A line read on its own. */
 export interface ParsedLine {

@@ -1,5 +1,5 @@
 /**
- * Catalog fixtures: every format string of shared/reference/message-catalog.md §2–§7/§10
+ * Catalog fixtures: every format string of the message catalog (ids as in docs/message-catalog.md)
  * has a hand-written instance in fixtures/catalog/messages.json. Each entry is checked
  * (a) through extractMessage and (b) rendered as journal short, short-iso (both zone
  * styles), json, export (text and binary MESSAGE) — or as a task log file — through the

@@ -1,8 +1,8 @@
 /**
  * Message shapes: which known message the innermost text of a line is, the phase it
- * belongs to, and which values it names. Data only; the catalog ids in comments refer
- * to shared/reference/message-catalog.md. Order matters: the first shape that matches
- * decides the phase, so specific shapes come before generic ones.
+ * belongs to, and which values it names. Data only; docs/message-catalog.md lists every
+ * shape with its message, source file and catalog id (the ids in comments). Order matters:
+ * the first shape that matches decides the phase, so specific shapes come before generic ones.
  */
 import type { Phase } from '../types.js';
 

@@ -9,7 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandValues } from '../src/classify/commands.js';
+import { COMMANDS_BY_CAUSE, fillTemplate, type CommandValues } from '../src/classify/commands.js';
+import { COMMAND_PLAN } from '../src/classify/command-plan.js';
+import { DISCRIMINATORS } from '../src/classify/discriminators.js';
 
 const SEED = 20251226;
 const SHELL_META = [...' \t\n\r\'"`$\\|&;<>()[]{}*?!#~=%^,:@/-.+', '\u00a0', 'é', '💥', '\u202e'];
@@ -78,7 +80,12 @@ test('every slot quotes its value the same way', () => {
 /** Every command name the templates run. Each becomes a shell function that records its argv. */
 const COMMAND_NAMES = ['rbd', 'ceph', 'timeout', 'nc', 'grep', 'ls', 'chmod', 'sed', 'tr', 'sha256sum', 'qm', 'dmesg', 'tail', 'cat'];
 
-const TEMPLATES = [DISCRIMINATOR, REPRODUCE, ...Object.values(COMMANDS_BY_CAUSE).flat()].map((t) => t.template);
+/** Every template a report can print: per cause, in the command plan, in the discriminators. */
+const TEMPLATES = [
+  ...Object.values(COMMANDS_BY_CAUSE).flat(),
+  ...COMMAND_PLAN.flatMap((step) => (step.from.kind === 'templates' ? step.from.templates : [])),
+  ...DISCRIMINATORS.flatMap((d) => d.commands),
+].map((t) => t.template);
 
 /**
  * Records every command a script runs, as (name, argv), in order. The stand-ins read their stdin

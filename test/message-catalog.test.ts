@@ -10,7 +10,7 @@ import { WRAPPERS } from '../src/extract/wrappers.js';
 import type { LayerKind } from '../src/extract/payload.js';
 
 const DOC = readFileSync('docs/message-catalog.md', 'utf8');
-const ID = /^(?:CL|CY|RA|LR|QE|RB|KR|PS|PC|PCL|GC|QS|PM|PH|AR)-(?:\d\d[a-c]?|old|xx)$/;
+const ID = /^(?:CL|CY|RA|LR|QE|RB|KR|PS|PC|PCL|GC|QS|PM|PH|AR|OC)-(?:\d\d[a-c]?|old|xx)$/;
 
 /** The cells of every table row of the page, without the header and separator rows. */
 function rows(): string[][] {

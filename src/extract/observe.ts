@@ -11,8 +11,8 @@ import { errnoFromText } from './errno.js';
 import type { Phase, RbdTarget } from '../types.js';
 
 /** Kinds of errno rendering, strongest first (an explicit number beats a name, a name beats a text). */
-export type ErrnoForm = 'paren' | 'bracket' | 'negative' | 'assigned' | 'exitStatus' | 'symbol' | 'exception' | 'strerror';
-const FORM_STRENGTH: readonly ErrnoForm[] = ['paren', 'bracket', 'negative', 'assigned', 'symbol', 'exception', 'strerror'];
+export type ErrnoForm = 'paren' | 'bracket' | 'negative' | 'trailing' | 'assigned' | 'exitStatus' | 'symbol' | 'exception' | 'strerror';
+const FORM_STRENGTH: readonly ErrnoForm[] = ['paren', 'bracket', 'negative', 'trailing', 'assigned', 'symbol', 'exception', 'strerror'];
 
 /** errno names as Linux numbers them. */
 export const ERRNO_SYMBOLS: Readonly<Record<string, number>> = {
@@ -77,7 +77,7 @@ export interface Observations {
 
 function errnoOf(form: ErrnoForm, text: string): number | null {
   switch (form) {
-    case 'paren': case 'bracket': case 'negative': case 'exitStatus': {
+    case 'paren': case 'bracket': case 'negative': case 'trailing': case 'exitStatus': {
       const m = /-?(\d+)\D*$/.exec(text.replace(/\)\s\S$/, ')'));
       return m?.[1] ? Number(m[1]) : null;
     }

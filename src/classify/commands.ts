@@ -26,6 +26,8 @@ export interface CommandTemplate {
   readonly purpose: string;
   readonly template: string;
   readonly changesCluster: boolean;
+  /** Left out when one of these values is unknown: with a placeholder the command would be no use. */
+  readonly requires?: readonly (keyof CommandValues)[];
 }
 
 /** The one command that separates the top candidates (article: Triage, "ls works but info fails ⇒ caps"). */
@@ -89,7 +91,7 @@ export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplat
     { purpose: 'Disable features the kernel client lacks (check the kernel message first)', template: 'rbd {confOpt}feature disable {pool}/{image} object-map fast-diff deep-flatten {authOpts}', changesCluster: true },
   ],
   unknown: [
-    { purpose: 'Read the task log for QEMU\'s own message', template: 'cat {taskLog}', changesCluster: false },
+    { purpose: 'Read the whole task log: QEMU\'s and Ceph\'s own messages are there, not in the journal', template: 'cat {taskLog}', changesCluster: false, requires: ['taskLog'] },
   ],
 };
 

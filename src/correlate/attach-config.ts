@@ -3,7 +3,7 @@
  * storage, keyring or conf bears on the incident; one whose cause is among the incident's
  * candidates confirms that cause (e.g. the keyring named in the log is missing here).
  */
-import type { CauseId } from '../causes.js';
+import { causeDocPath, causeRefs, type CauseId } from '../causes.js';
 import type { ConfigFinding, Incident } from '../types.js';
 import type { DoctorFinding } from '../doctor/types.js';
 
@@ -42,6 +42,7 @@ export function attachConfig(incidents: readonly Incident[], findings: readonly 
       confidence,
       candidates: [{ cause, confidence }, ...rest],
       discriminator: null,
+      refs: causeRefs(cause, incident.refs.filter((r) => r !== causeDocPath(incident.cause))),
       configFindings: related.map(toConfigFinding),
       confirmed: true,
     };

@@ -4,7 +4,7 @@
  * `incidents()` renders the current state at any time.
  */
 import { createHash } from 'node:crypto';
-import { CAUSES, type CauseId } from '../causes.js';
+import { causeRefs, type CauseId } from '../causes.js';
 import type { Candidate, Evidence, Incident, LogRecord, SuggestedCommand } from '../types.js';
 import type { DetailedExtraction } from '../extract/extract.js';
 import { findUpid, parseUpid, taskLogPath } from '../upid.js';
@@ -56,6 +56,8 @@ interface Group {
   readonly ruleIds: Set<string>;
   readonly rules: Rule[];
   hasTaskFailure: boolean;
+  /** A line came from the task's own log (or its index line): no point suggesting to read it. */
+  taskLogRead: boolean;
   /** Failures per UTC hour (`2025-12-26T10`). */
   readonly hours: Map<string, number>;
 }
@@ -295,7 +297,7 @@ export class Correlator {
   private newGroup(key: string, node: string | null): Group {
     const group: Group = {
       key, node, upid: null, failures: [], context: [], seenText: new Set(), count: 0,
-      firstMs: null, lastMs: null, firstTime: null, lastTime: null, ruleIds: new Set(), rules: [], hasTaskFailure: false,
+      firstMs: null, lastMs: null, firstTime: null, lastTime: null, ruleIds: new Set(), rules: [], hasTaskFailure: false, taskLogRead: false,
       hours: new Map(),
     };
     this.groups.set(key, group);
@@ -351,6 +353,7 @@ export class Correlator {
       group.firstTime ??= record.time;
       group.lastTime = record.time;
     }
+    if (record.upid !== null) group.taskLogRead = true;
     // Repeats are counted, not repeated: evidence keeps distinct messages.
     const text = record.message;
     if (group.seenText.has(text)) return;
@@ -407,7 +410,7 @@ export class Correlator {
       monHosts: first((l) => l.x.target?.monHosts),
       storage: first((l) => l.x.storage),
       upid,
-      taskLog: parsedUpid ? taskLogPath(parsedUpid) : null,
+      taskLog: parsedUpid && !g.taskLogRead ? taskLogPath(parsedUpid) : null,
       vmid: first((l) => l.x.vmid),
     };
     const failureLines = new Set(g.failures);
@@ -418,7 +421,7 @@ export class Correlator {
     const authVsCaps = discriminating && candidates.slice(0, 3).some((c) => c.cause === 'caps-insufficient')
       && candidates.slice(0, 3).some((c) => ['client-mismatch', 'key-stale', 'keyring-missing'].includes(c.cause));
     const commands = buildCommands(top.cause, candidates, values, authVsCaps);
-    const refs = [...new Set([...g.rules.flatMap((r) => r.refs), ...CAUSES[top.cause].refs])];
+    const refs = causeRefs(top.cause, g.rules.flatMap((r) => r.refs));
     return {
       id: `inc-${createHash('sha1').update(g.key).digest('hex').slice(0, 10)}`,
       cause: top.cause,
@@ -489,6 +492,7 @@ function buildCommands(cause: CauseId, candidates: readonly Candidate[], values:
   const seen = new Set<string>();
   const out: SuggestedCommand[] = [];
   for (const t of templates) {
+    if (t.requires?.some((slot) => values[slot] === null)) continue;
     const command = fillTemplate(t.template, values);
     if (seen.has(command)) continue;
     seen.add(command);

@@ -6,6 +6,7 @@
 import { causeDocPath, causeRefs, type CauseId } from '../causes.js';
 import type { ConfigFinding, Incident } from '../types.js';
 import type { DoctorFinding } from '../doctor/types.js';
+import { confirmsCause } from '../doctor/check-info.js';
 
 /** Storage id → pool, from storage.cfg, to find the storage of an incident that names only a pool. */
 export type StoragePools = ReadonlyMap<string, string>;
@@ -31,7 +32,7 @@ export function attachConfig(incidents: readonly Incident[], findings: readonly 
     const related = findings.filter((f) => f.severity !== 'info' && bears(f, incident, singleNode, pools));
     if (related.length === 0) return incident;
     const candidateCauses = new Set<CauseId>([incident.cause, ...incident.candidates.map((c) => c.cause)]);
-    const confirming = related.find((f) => candidateCauses.has(f.cause));
+    const confirming = related.find((f) => candidateCauses.has(f.cause) && confirmsCause(f.check));
     if (!confirming) return { ...incident, configFindings: related.map(toConfigFinding) };
     const cause = confirming.cause;
     const confidence = Math.max(0.95, incident.candidates.find((c) => c.cause === cause)?.confidence ?? 0);

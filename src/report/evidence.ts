@@ -7,12 +7,6 @@ import { matchRules } from '../classify/engine.js';
 import { extractMessage } from '../extract/extract.js';
 import type { Evidence, Incident } from '../types.js';
 
-/**
- * Evidence as the report reads it. `decisive` marks the line that decided the cause; older
- * results (and other producers) may lack it, then the report works it out itself.
- */
-export type ReportEvidence = Evidence & { readonly decisive?: boolean };
-
 function isFailureLine(e: Evidence): boolean {
   return (e.role ?? 'failure') === 'failure';
 }
@@ -37,7 +31,8 @@ function support(incident: Incident, e: Evidence): number {
  * such line in log order); else the first failure line; else the first line. -1 without evidence.
  */
 export function decisiveIndex(incident: Incident): number {
-  const evidence: readonly ReportEvidence[] = incident.evidence;
+  // The correlator marks the line; results from older versions or other producers may lack the mark.
+  const evidence = incident.evidence;
   const marked = evidence.findIndex((e) => e.decisive === true);
   if (marked >= 0) return marked;
   let best = -1;

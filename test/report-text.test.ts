@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { analyze, analyzeFiles, analyzeText } from '../src/pipeline/analyze.js';
 import { expandInputs } from '../src/cli/expand-inputs.js';
 import type { AnalysisResult } from '../src/types.js';
-import { formatText, formatIncident, type ReportIncident } from '../src/report/text.js';
+import { fleetTable, formatText, formatIncident, type ReportIncident } from '../src/report/text.js';
 import { formatJson } from '../src/report/json.js';
 import { compactIds, layoutCommand, shortenMiddle, terminalWidth, wrapText } from '../src/report/layout.js';
 import { ZoneNormalizer } from '../src/report/times.js';
@@ -233,6 +233,19 @@ test('a folded incident lists its VMs on at most two lines; many incidents are c
   assert.ok(text.split('\n').length < 600, `${text.split('\n').length} lines`);
   assert.match(text, /… 270 more incidents \(see --format json\)/);
   assert.match(text, /Also found:\n {3}11\. client-mismatch · pve3 · vmdata · VM 110/);
+});
+
+test('the per-node table keeps to the width when many causes are seen', async () => {
+  const result = await analyzeFiles([TASK10], { year: 2025 });
+  const [base] = result.incidents;
+  assert.ok(base);
+  const causes = ['mon-unreachable', 'keyring-missing', 'client-mismatch', 'key-stale', 'caps-insufficient', 'config-split', 'image-not-found'] as const;
+  const incidents = causes.map((cause, k) => ({ ...base, id: `i${k}`, cause, node: k % 2 === 0 ? 'pve1' : 'pve2' }));
+  const table = fleetTable(incidents, 80);
+  assert.ok(table);
+  assertFits(table, 80, 'table');
+  assert.match(flat(table), /pve1: caps-insufficient 1, .*mon-unreachable 1 +pve2: config-split 1/);
+  assert.match(fleetTable(incidents.slice(0, 2), 80) ?? '', /node +keyring-missing +mon-unreachable/);
 });
 
 test.run();

@@ -9,7 +9,7 @@ import type { AnalysisResult, Incident } from '../types.js';
 import { ERRNO_TEXTS } from '../extract/errno.js';
 import { findUpid } from '../upid.js';
 import { selectEvidence } from './evidence.js';
-import { clampWidth, compactIds, layoutCommand, shortenMiddle, wrapLogLine, wrapParts, wrapText } from './layout.js';
+import { DEFAULT_WIDTH, clampWidth, compactIds, layoutCommand, shortenMiddle, wrapLogLine, wrapParts, wrapText } from './layout.js';
 import { styler, type StyleName } from './style.js';
 import { ZoneNormalizer, incidentTimes, shortTime, zoneLabel } from './times.js';
 
@@ -281,7 +281,7 @@ export function formatText(result: AnalysisResult, options: TextOptions = {}): s
   const head = `rbd-explain: ${result.incidents.length} ${noun} in ${plural(result.inputs.length, 'input')}, ${plural(lines, 'line')} read`;
   parts.push(wrapText(head, width, '', '  ').map((l) => s('bold', l)).join('\n'));
   if (result.incidents.length === 0) parts.push('No RBD failure found.');
-  const table = fleetTable(result.incidents);
+  const table = fleetTable(result.incidents, width);
   if (table) parts.push(table);
   const full = options.maxIncidents ?? 10;
   const listed = options.maxListed ?? 20;
@@ -302,7 +302,7 @@ export function formatText(result: AnalysisResult, options: TextOptions = {}): s
  * Fleets: failures seen per node and cause (node-drift rows name the nodes it compares),
  * or null when the incidents concern a single node.
  */
-export function fleetTable(incidents: readonly Incident[]): string | null {
+export function fleetTable(incidents: readonly Incident[], width: number = DEFAULT_WIDTH): string | null {
   const nodes = new Set<string>();
   const counts = new Map<string, Map<string, number>>();
   for (const i of incidents) {
@@ -319,5 +319,12 @@ export function fleetTable(incidents: readonly Incident[]): string | null {
   const rows = [...nodes].sort().map((n) => [n, ...causes.map((c) => String(counts.get(n)?.get(c) ?? 0))]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] ?? '').length)));
   const fmt = (cells: readonly string[]): string => `   ${cells.map((c, k) => (k === 0 ? c.padEnd(widths[k] ?? 0) : c.padStart(widths[k] ?? 0))).join('  ')}`.trimEnd();
-  return ['Error lines per node and cause:', fmt(header), ...rows.map(fmt)].join('\n');
+  const table = [fmt(header), ...rows.map(fmt)];
+  if (table.every((l) => l.length <= width)) return ['Error lines per node and cause:', ...table].join('\n');
+  // Too many causes for a table: one line per node instead.
+  const perNode = [...nodes].sort().flatMap((n) => {
+    const seen = causes.filter((c) => (counts.get(n)?.get(c) ?? 0) > 0).map((c) => `${c} ${counts.get(n)?.get(c)}`);
+    return wrapParts(seen.length > 0 ? seen : ['none'], width, `${INDENT}${n}: `, `${INDENT}  `, ', ');
+  });
+  return ['Error lines per node and cause:', ...perNode].join('\n');
 }

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, analyzeFiles, analyzeText } from '../src/pipeline/analyze.js';
@@ -246,6 +247,22 @@ test('the per-node table keeps to the width when many causes are seen', async ()
   assertFits(table, 80, 'table');
   assert.match(flat(table), /pve1: caps-insufficient 1, .*mon-unreachable 1 +pve2: config-split 1/);
   assert.match(fleetTable(incidents.slice(0, 2), 80) ?? '', /node +keyring-missing +mon-unreachable/);
+});
+
+test('through the real bin on a 120-column terminal: the report uses the width; piped, 80', () => {
+  const bin = 'dist/src/cli.js';
+  const piped = spawnSync(process.execPath, [bin, '--no-color', '--year', '2025', TASK10], { encoding: 'utf8' });
+  assertFits(piped.stdout, 80, 'piped');
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (script.status !== 0) {
+    console.log('  TTY width test SKIPPED: no script(1) (util-linux) to give the bin a terminal');
+    return;
+  }
+  const tty = spawnSync('script', ['-qc', `stty cols 120 rows 40; ${process.execPath} ${bin} --no-color --year 2025 ${TASK10}`, '/dev/null'], { encoding: 'utf8' });
+  const lines = tty.stdout.replace(/\r/g, '').split('\n');
+  assertFits(lines.join('\n'), 120, 'tty');
+  assert.ok(lines.some((l) => columns(l) > 80), 'a 120-column terminal gets lines past 80');
+  assert.ok(lines.some((l) => /^ {3}seen {3}1 failed start, 1 error line · .* · errno 13/.test(l)), lines.join('\n'));
 });
 
 test.run();

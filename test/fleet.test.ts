@@ -78,11 +78,11 @@ test('index and active lines: running tasks are skipped, saved flag read', () =>
 test('the CLI on a bundle: per-node table first, then incidents', async () => {
   const run = await runCli([BUNDLE, '--jobs', '0']);
   assert.is(run.code, 1);
-  const table = run.stdout.indexOf('Failures seen per node and cause:');
+  const table = run.stdout.indexOf('Error lines per node and cause:');
   assert.ok(table > 0 && table < run.stdout.indexOf('1. node-drift'), run.stdout.slice(0, 400));
   assert.match(run.stdout, /node\s+keyring-missing\s+unknown\n\s+pve1\s+0\s+0\n\s+pve3\s+\d+\s+\d+/);
   const single = await runCli(['examples/task10-short.log', '--year', '2025']);
-  assert.not.match(single.stdout, /Failures seen per node/);
+  assert.not.match(single.stdout, /Error lines per node/);
   assert.is(run.stderr, '', 'no progress bar when stdout is not a terminal');
 });
 

@@ -199,9 +199,21 @@ export interface InputError {
 }
 
 /** The JSON document `--format json` prints. */
+/** Lines of known noise, counted per kind and node (never an incident). */
+export interface NoiseCount {
+  /** The noise entry (src/classify/noise.ts). */
+  readonly id: string;
+  readonly count: number;
+  readonly node: string | null;
+  /** One line of it, redacted. */
+  readonly example: string;
+}
+
 export interface AnalysisResult {
   readonly schemaVersion: 1;
   readonly incidents: readonly Incident[];
+  /** Known noise seen, by kind and node. */
+  readonly noise: readonly NoiseCount[];
   readonly inputs: readonly InputSummary[];
   readonly errors: readonly InputError[];
   /** Non-fatal notes (e.g. `journalctl -o json` dropped long fields: use `--all`). */

@@ -6,7 +6,7 @@
  * the same as reading them one by one.
  */
 import { realpath } from 'node:fs/promises';
-import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord } from '../types.js';
+import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord, NoiseCount } from '../types.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import type { InputSpec, ReadOptions, ReadReport } from '../records/read-records.js';
 import { newScanStats } from '../sources/split-lines.js';
@@ -46,7 +46,7 @@ export type AnalyzeInput =
 export type AnalysisEvent =
   | { readonly type: 'incident'; readonly incident: Incident }
   | { readonly type: 'input'; readonly input: InputSummary; readonly errors: readonly InputError[]; readonly warnings: readonly InputError[] }
-  | { readonly type: 'done'; readonly incidents: readonly Incident[] };
+  | { readonly type: 'done'; readonly incidents: readonly Incident[]; readonly noise: readonly NoiseCount[] };
 
 async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Buffer> {
   let batch: string[] = [];
@@ -186,7 +186,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   } finally {
     await pool?.close();
   }
-  yield { type: 'done', incidents: correlator.incidents() };
+  yield { type: 'done', incidents: correlator.incidents(), noise: correlator.noise() };
 }
 
 /** Analyses everything and returns the JSON-contract result. */
@@ -195,11 +195,12 @@ export async function analyze(input: AnalyzeInput, options: AnalyzeOptions = {})
   const errors: InputError[] = [];
   const warnings: InputError[] = [];
   let incidents: readonly Incident[] = [];
+  let noise: readonly NoiseCount[] = [];
   for await (const event of analyzeStream(input, { ...options, updates: false })) {
     if (event.type === 'input') { inputs.push(event.input); errors.push(...event.errors); warnings.push(...event.warnings); }
-    else if (event.type === 'done') incidents = event.incidents;
+    else if (event.type === 'done') { incidents = event.incidents; noise = event.noise; }
   }
-  return { schemaVersion: 1, incidents, inputs, errors, warnings };
+  return { schemaVersion: 1, incidents, noise, inputs, errors, warnings };
 }
 
 /** Analyses files (paths already expanded). */

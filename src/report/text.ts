@@ -292,6 +292,12 @@ export function formatText(result: AnalysisResult, options: TextOptions = {}): s
   }
   const unlisted = result.incidents.length - full - rest.length;
   if (unlisted > 0) parts.push(s('dim', `… ${plural(unlisted, 'more incident')} (see --format json)`));
+  const noise = result.noise ?? [];
+  if (noise.length > 0) {
+    const total = noise.reduce((n, x) => n + x.count, 0);
+    const kinds = noise.slice(0, 4).map((x) => `${x.id} ${x.count}${x.node ? ` on ${x.node}` : ''}`).join(', ');
+    parts.push(wrapText(`Known noise, not incidents: ${plural(total, 'line')} (${kinds}${noise.length > 4 ? ', …' : ''}).`, width, '').map((l) => s('dim', l)).join('\n'));
+  }
   // Details of these go to stderr, one line each; the report only says they exist.
   if (result.errors.length > 0) parts.push(wrapText(`${result.errors.length} input problem(s): some input was not read whole (see stderr or --format json)`, width, '').map((l) => s('red', l)).join('\n'));
   if (result.warnings.length > 0) parts.push(s('yellow', `${result.warnings.length} warning(s) (see stderr or --format json)`));

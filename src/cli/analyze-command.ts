@@ -64,11 +64,8 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
   let inputErrors: InputError[] = [];
   if (files.length > 0) {
     const expanded = await (await import('../pipeline/expand-inputs.js')).expandInputs(files);
+    // Arguments that gave nothing to read are input errors: in the report too, even when no input is left.
     inputErrors = expanded.errors;
-    if (expanded.sources.length === 0) {
-      reportProblems(io, [], inputErrors);
-      throw new UsageError('no input file to read');
-    }
     sources = expanded.sources;
   } else if (live) {
     sources = liveSources({

@@ -3,11 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BIN, runBin } from './helpers/cli.js';
+import { JOURNALCTL } from './helpers/journal.js';
 import { workerCount } from '../src/pipeline/analyze.js';
 
 const EXAMPLE = 'examples/task10-short.log';
@@ -119,8 +120,6 @@ test('--jobs is capped at the core count (and at the file count)', () => {
   assert.is(workerCount(8, 1), 1);
   assert.is(workerCount(0, 10), 0);
 });
-
-const JOURNALCTL = ['/usr/bin/journalctl', '/bin/journalctl'].find((p) => existsSync(p)) ?? null;
 
 test('live mode: journalctl\'s stderr is passed through; failed or no journal read: exit 2', () => {
   withDir('rbdx-live-', (dir) => {

@@ -3,40 +3,23 @@
 // (fixtures/fleet/bundle/pve3); skipped, with a line saying so, where the tool is missing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { journalctlArgs } from '../src/sources/journalctl.js';
 import type { Incident } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
+import { JOURNAL_REMOTE, JOURNALCTL, exportEntry as entry, journalExport } from './helpers/journal.js';
 
 const BUNDLE = 'fixtures/fleet/bundle';
-const REMOTE = ['/lib/systemd/systemd-journal-remote', '/usr/lib/systemd/systemd-journal-remote'].find((p) => existsSync(p)) ?? null;
-const JOURNALCTL = ['/usr/bin/journalctl', '/bin/journalctl'].find((p) => existsSync(p)) ?? null;
+const REMOTE = JOURNAL_REMOTE;
 const BOOT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
-
-/** One journal export entry (text fields only). */
-function entry(fields: Record<string, string>): string {
-  return `${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('\n')}\n\n`;
-}
 
 /** pve3's journal lines as export entries, plus lines the unit/identifier matches must leave out or keep. */
 function exportOf(): string {
-  let mono = 1_000_000;
-  const out: string[] = [];
-  for (const line of readFileSync(`${BUNDLE}/pve3/journal.log`, 'utf8').trim().split('\n')) {
-    const m = /^(\S+) (\S+) ([\w-]+)\[(\d+)\]: (.*)$/.exec(line);
-    if (!m) continue;
-    const [, stamp, host, ident, pid, message] = m as unknown as [string, string, string, string, string, string];
-    const us = Date.parse(stamp.replace(/(\d\d)(\d\d)$/, '$1:$2')) * 1000;
-    mono += 1000;
-    const unit = ident === 'pvedaemon' ? 'pvedaemon.service' : 'init.scope';
-    out.push(entry({
-      __REALTIME_TIMESTAMP: String(us), __MONOTONIC_TIMESTAMP: String(mono), _BOOT_ID: BOOT, _TRANSPORT: 'syslog', PRIORITY: '6',
-      SYSLOG_IDENTIFIER: ident, SYSLOG_PID: pid, _PID: pid, _SYSTEMD_UNIT: unit, _HOSTNAME: host, MESSAGE: message,
-    }));
-  }
+  const { text, lastMono: mono } = journalExport(`${BUNDLE}/pve3/journal.log`);
+  const out = [text];
   const at = Date.parse('2025-01-14T09:10:00Z') * 1000;
   // Kernel line (kept), a cron failure naming rbd (left out: another unit, another identifier).
   out.push(entry({ __REALTIME_TIMESTAMP: String(at), __MONOTONIC_TIMESTAMP: String(mono + 5000), _BOOT_ID: BOOT, _TRANSPORT: 'kernel', PRIORITY: '3',

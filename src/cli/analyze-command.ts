@@ -10,6 +10,7 @@ import { liveSources, DEFAULT_LIVE_SINCE_MS } from '../pipeline/live.js';
 import type { Source } from '../pipeline/sources.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import { formatText, formatIncident } from '../report/text.js';
+import { terminalWidth } from '../report/layout.js';
 import { formatJson, formatNdjsonIncident } from '../report/json.js';
 import { wantColor } from '../report/style.js';
 import { parseTimeArg } from './time-arg.js';
@@ -100,7 +101,7 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
   } else if (args.format === 'json') {
     io.stdout.write(formatJson(result));
   } else {
-    io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence }));
+    io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence, width: terminalWidth(io.stdout) }));
   }
   reportProblems(io, result.warnings, result.errors);
   if (result.errors.length > 0) return EXIT.error;
@@ -117,7 +118,7 @@ async function printFollow(sources: readonly Source[], options: AnalyzeOptions, 
       seen += 1;
       io.stdout.write(args.format === 'ndjson'
         ? formatNdjsonIncident(event.incident)
-        : `${formatIncident(event.incident, seen, { color, evidenceLines: args.evidence })}\n\n`);
+        : `${formatIncident(event.incident, seen, { color, evidenceLines: args.evidence, width: terminalWidth(io.stdout) })}\n\n`);
     } else if (event.type === 'input') {
       reportProblems(io, event.warnings, event.errors);
       errors += event.errors.length;

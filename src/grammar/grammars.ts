@@ -8,12 +8,14 @@ import type { JournalPrefixActionDict, JournalPrefixGrammar } from '../../gramma
 import type { PayloadActionDict, PayloadGrammar } from '../../grammars/payload.ohm-bundle.js';
 import type { RbdSpecActionDict, RbdSpecGrammar } from '../../grammars/rbd-spec.ohm-bundle.js';
 import type { BlockdevJsonActionDict, BlockdevJsonGrammar } from '../../grammars/blockdev.ohm-bundle.js';
+import type { ObservationActionDict, ObservationGrammar } from '../../grammars/observation.ohm-bundle.js';
 
 interface Grammars {
   readonly journalPrefix: JournalPrefixGrammar;
   readonly payload: PayloadGrammar;
   readonly rbdSpec: RbdSpecGrammar;
   readonly blockdev: BlockdevJsonGrammar;
+  readonly observation: ObservationGrammar;
 }
 
 /** The action dictionary type of each grammar's semantics. */
@@ -22,6 +24,7 @@ interface ActionDicts<T> {
   readonly payload: PayloadActionDict<T>;
   readonly rbdSpec: RbdSpecActionDict<T>;
   readonly blockdev: BlockdevJsonActionDict<T>;
+  readonly observation: ObservationActionDict<T>;
 }
 
 /** A grammar's name in {@link grammars}. */
@@ -32,6 +35,7 @@ const BUNDLES: Readonly<Record<GrammarName, string>> = {
   payload: '../../grammars/payload.ohm-bundle.js',
   rbdSpec: '../../grammars/rbd-spec.ohm-bundle.js',
   blockdev: '../../grammars/blockdev.ohm-bundle.js',
+  observation: '../../grammars/observation.ohm-bundle.js',
 };
 
 const require = createRequire(import.meta.url);
@@ -47,6 +51,7 @@ export const grammars: Grammars = {
   get payload() { return load('payload'); },
   get rbdSpec() { return load('rbdSpec'); },
   get blockdev() { return load('blockdev'); },
+  get observation() { return load('observation'); },
 };
 
 /** True once a grammar (and so ohm-js) was loaded (tests check that start-up stays without them). */

@@ -5,18 +5,14 @@
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDoctor, runMultiNodeDoctor, parsePoolList, parseStorageCfg } from '../doctor/index.js';
+import { nodeInputsFromRoots, runDoctor, runMultiNodeDoctor, parsePoolList, parseStorageCfg } from '../doctor/index.js';
 import type { DoctorReport, NodeInput } from '../doctor/types.js';
 import { attachConfig } from '../correlate/attach-config.js';
 import type { AnalysisResult } from '../types.js';
 
 /** `DIR` (one node) or `NODE=DIR` (several, compared with each other); none means this node at `/`. */
 export function nodeInputs(roots: readonly string[]): NodeInput[] {
-  if (roots.length === 0) return [{ node: hostname(), root: '/' }];
-  return roots.map((r) => {
-    const eq = r.indexOf('=');
-    return eq > 0 ? { node: r.slice(0, eq), root: r.slice(eq + 1) } : { node: roots.length === 1 ? hostname() : r, root: r };
-  });
+  return nodeInputsFromRoots(roots);
 }
 
 /** Runs the doctor on the roots (`pools`: a file with `ceph osd pool ls` output). */

@@ -204,7 +204,7 @@ async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
   } else if (live) {
     sources = liveSources(args, io, fromMs, untilMs);
   } else {
-    sources = [{ kind: 'stream', spec: { name: '<stdin>', chunks: () => toBufferChunks(io.stdin as AsyncIterable<Buffer>) } }];
+    sources = [{ kind: 'stream', spec: { name: '<stdin>', chunks: (warn) => toBufferChunks(io.stdin as AsyncIterable<Buffer>, '<stdin>', warn) } }];
   }
   if (args.tz !== undefined) {
     try { new Intl.DateTimeFormat('en-US', { timeZone: /^[+-]\d/.test(args.tz) ? 'UTC' : args.tz }); }

@@ -60,7 +60,10 @@ async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): 
 function toSources(input: AnalyzeInput): readonly Source[] {
   if ('sources' in input) return input.sources;
   if ('files' in input) return input.files.map((path) => ({ kind: 'file', path }));
-  if ('chunks' in input) return [{ kind: 'stream', spec: { name: input.source ?? '<stream>', chunks: () => toBufferChunks(input.chunks) } }];
+  if ('chunks' in input) {
+    const name = input.source ?? '<stream>';
+    return [{ kind: 'stream', spec: { name, chunks: (warn) => toBufferChunks(input.chunks, name, warn) } }];
+  }
   return [{ kind: 'stream', spec: { name: input.source ?? '<lines>', chunks: () => linesToChunks(input.lines) } }];
 }
 

@@ -7,9 +7,10 @@
 /**
  * A cephx secret: base64 of 28 bytes, "AQ" and 38 more characters. No word boundary is required,
  * so a key glued to a word (`secret_AQ…`, `key%3DAQ…`) is found too, and 20 characters are enough,
- * so a key cut by the line limit is still caught. `%2B`/`%2F`/`%3D` are URL-encoded `+`, `/`, `=`.
+ * so a key cut by the line limit is still caught. `%2B`/`%2F`/`%3D` are URL-encoded `+`, `/`, `=`;
+ * a backslash before a character is QEMU's escape in `rbd:` filenames, `\u00XX` a JSON escape.
  */
-const CEPHX_KEY = /AQ(?:[A-Za-z0-9+/]|%2[BbFf]){20,}(?:=|%3[Dd]){0,2}/g;
+const CEPHX_KEY = /(?:A|\\u0041)(?:Q|\\u0051)(?:\\?[A-Za-z0-9+/]|%2[BbFf]|\\u00[2-7][0-9A-Fa-f]){20,}(?:\\?=|%3[Dd]|\\u003[Dd]){0,2}/g;
 
 const PATTERNS: readonly [RegExp, string][] = [
   // keyring file lines: everything after `key =` (any case, any indentation)
@@ -29,7 +30,7 @@ const PATTERNS: readonly [RegExp, string][] = [
  * Every pattern above needs one of these words: a text without them is returned untouched after a
  * single scan (most log lines; redaction runs on every record).
  */
-const MAY_HOLD_KEY = /AQ|key|secret|val=/i;
+const MAY_HOLD_KEY = /AQ|key|secret|val=|\\u00/i;
 
 /** True when `text` may hold key material (a cheap test; `redact` decides). */
 export function mayHoldKey(text: string): boolean {

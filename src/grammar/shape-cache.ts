@@ -118,9 +118,10 @@ export const MAX_NESTING = 64;
 /**
  * Longest text a grammar is given. Ohm costs tens of µs per character on adversarial text and
  * memoises per position: an 8 KiB message parses in well under a second, a 1 MiB one takes tens of
- * seconds and gigabytes. Readers cut longer messages (src/records), this is the backstop.
+ * seconds and gigabytes. Readers cut longer messages to 8 KiB and a marker (src/records); this is
+ * the backstop for library callers.
  */
-export const MAX_GRAMMAR_INPUT = 16 * 1024;
+export const MAX_GRAMMAR_INPUT = 8 * 1024 + 16;
 
 /**
  * True when `[`/`{` nest deeper than `limit` in `text` (strings are not skipped: an over-count

@@ -17,7 +17,7 @@ import { cutBeforePartialWord } from '../redact.js';
 /** Longest field name accepted (journald's own limit is 64). */
 const MAX_NAME_BYTES = 256;
 /** A binary field longer than this is corrupt data (journald caps an entry at 768 MiB). */
-const MAX_BINARY_FIELD = 1 << 30;
+const MAX_BINARY_FIELD = 768 * 1024 * 1024;
 
 /** A byte of a journal field name: letter, digit, underscore. */
 function nameByte(c: number): boolean {
@@ -72,7 +72,8 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
   };
 
   // The parser's state between chunks.
-  let state: 'line' | 'size' | 'data' | 'data-end' | 'skip-line' = 'line';
+  type State = 'line' | 'size' | 'data' | 'data-end' | 'skip-line';
+  let state = 'line' as State;
   const text = new Capped(); // the current `KEY=value` or `KEY` line
   let binaryName = '';
   const sizeBytes = Buffer.alloc(8);
@@ -112,7 +113,8 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
     return true;
   };
 
-  for await (const chunk of chunks) {
+  /** Parses the bytes of one chunk, carrying the state over to the next. */
+  const feed = (chunk: Buffer): void => {
     let pos = 0;
     while (pos < chunk.length) {
       if (state === 'skip-line') {
@@ -158,7 +160,14 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
         pos += take;
         if (sizeHave < 8) continue;
         const size = Number(sizeBytes.readBigUInt64LE(0));
-        if (size > MAX_BINARY_FIELD) throw new InputReadError(`export entry at line ${entryLine} has a ${size}-byte field (corrupt data)`);
+        if (size > MAX_BINARY_FIELD) {
+          // No field is that long: the name line was a stray line. Its next bytes are read as lines again.
+          badLine();
+          line += 1;
+          state = 'line';
+          feed(Buffer.from(sizeBytes));
+          continue;
+        }
         dataLeft = size;
         state = 'data';
         continue;
@@ -180,11 +189,16 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
       state = 'line';
       line += 1;
     }
+  };
+
+  for await (const chunk of chunks) {
+    feed(chunk);
     report.stats.lines = line - 1;
     if (batch.length > 0) { yield batch; batch = []; }
   }
-  if (state === 'line' && (text.length > 0 || nameLength > 0)) endLine(text.take());
-  else if (state === 'size' || state === 'data') report.warnings.push({ source: spec.name, message: `export data ends inside a binary field at line ${line} (entry cut)` });
+  const last = state as State; // `feed` changed it
+  if (last === 'line' && (text.length > 0 || nameLength > 0)) endLine(text.take());
+  else if (last === 'size' || last === 'data') report.warnings.push({ source: spec.name, message: `export data ends inside a binary field at line ${line} (entry cut)` });
   finishEntry();
   report.stats.lines = line;
   if (cutFields > 0) report.warnings.push({ source: spec.name, message: `${cutFields} export field(s) longer than 1 MiB were cut` });

@@ -86,6 +86,12 @@ test('a file with no record in its forced format says so', async () => {
   assert.ok(warned(result, 'forced.json', /no line could be read as json/), JSON.stringify(result.warnings));
 });
 
+test('a zero-filled hole before the lines (syslog after a crash) is not binary data', async () => {
+  const result = await analyzeText(`${'\u0000'.repeat(5000)}\n${GOOD}\n`, { source: 'hole.log' });
+  assert.equal(causes(result), ['pve3:caps-insufficient']);
+  assert.is(result.errors.length, 0);
+});
+
 // 3. compression
 const manyLines = Array.from({ length: 20000 }, (_, k) => `Dec 26 10:50:${String(k % 60).padStart(2, '0')} pve3 cron[${k}]: rbd-less line ${k} ${'y'.repeat(k % 50)}`).join('\n');
 

@@ -124,8 +124,9 @@ export const MAX_NESTING = 64;
 export const MAX_GRAMMAR_INPUT = 8 * 1024 + 16;
 
 /**
- * True when `[`/`{` nest deeper than `limit` in `text` (strings are not skipped: an over-count
- * only refuses odd text). Counts the openers first, so an ordinary line costs a few indexOf calls.
+ * True when `[`/`{` nest deeper than `limit` in `text`, outside double-quoted strings (as JSON and
+ * the BlockdevJson grammar nest: a string is a leaf). Counts the openers first, so an ordinary line
+ * costs a few indexOf calls.
  */
 export function nestingExceeds(text: string, limit: number): boolean {
   let openers = 0;
@@ -134,9 +135,14 @@ export function nestingExceeds(text: string, limit: number): boolean {
   }
   if (openers <= limit) return false;
   let depth = 0;
+  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 91 || c === 123) { if (++depth > limit) return true; }
+    if (inString) {
+      if (c === 92 /* \ */) i += 1;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) { if (++depth > limit) return true; }
     else if ((c === 93 || c === 125) && depth > 0) depth -= 1;
   }
   return false;

@@ -245,12 +245,22 @@ function noteStats(name: string, report: ReadReport): void {
   if (s.nulBytes > 0) report.warnings.push({ source: name, message: `${s.nulBytes} NUL byte(s) ignored` });
   if (s.invalidUtf8Lines > 0) report.warnings.push({ source: name, message: `${s.invalidUtf8Lines} line(s) with invalid UTF-8 (read with replacement characters)` });
 }
-/** Binary junk: NULs or control bytes dominate the first bytes. */
+/**
+ * Binary junk: control bytes dominate the first bytes that are not NUL. Runs of NULs are left out
+ * of the count: a syslog file after a crash often starts or goes on with a zero-filled hole, and
+ * its text is still worth reading (the NULs are dropped with a warning). A head of nothing but
+ * NULs (4 KiB or more) is no text.
+ */
 function looksBinary(head: Buffer): boolean {
-  const sample = head.subarray(0, 4096);
+  const sample = head.subarray(0, 64 * 1024);
+  let text = 0;
   let odd = 0;
-  for (const byte of sample) if (byte === 0 || (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13 && byte !== 27)) odd += 1;
-  return sample.length > 0 && odd / sample.length > 0.1;
+  for (const byte of sample) {
+    if (byte === 0) continue;
+    text += 1;
+    if (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13 && byte !== 27) odd += 1;
+  }
+  return text === 0 ? sample.length >= 4096 : odd / text > 0.1;
 }
 
 /**

@@ -65,6 +65,8 @@ const OTHER_CLIENTS: readonly Needle[] = [
   { find: 'Ceph', why: 'Ceph messages of other clients' },
   { find: 'errno', why: '[errno 2] error opening pool (Python bindings)' },
   { find: 'rados', why: 'rados CLI, python-rados' },
+  { find: 'DeadlineExc', why: 'CSI: rpc error: code = DeadlineExceeded (a provisioner that timed out talking to Ceph)' },
+  { find: 'no progress', why: 'messenger: see no progress … during connecting to <osd>' },
 ];
 const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }, ...OTHER_CLIENTS];
 /** `journalctl -o json`: byte-array and omitted (null) messages must be looked at. */

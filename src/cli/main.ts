@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import type { Source } from '../sources/sources.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import { findJournalctl, journalctlArgs, journalctlChunks } from '../sources/journalctl.js';
+import { cephClusterLogSources } from '../sources/ceph-logs.js';
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
 import { formatIncident } from '../report/text.js';
@@ -31,7 +32,7 @@ export interface CliIo {
 }
 
 export const INPUT_FORMATS: readonly InputFormat[] = [
-  'short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'syslog', 'json', 'export', 'cat', 'tasklog', 'cli',
+  'short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'syslog', 'json', 'export', 'cat', 'tasklog', 'cli', 'ceph-log',
 ];
 
 export const EXIT = { clean: 0, incidents: 1, error: 2 } as const;
@@ -59,6 +60,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         .option('tasks-dir', { type: 'string', default: '/var/log/pve/tasks', describe: 'Live mode: the tasks directory read with the journal (skipped when absent)' })
         .option('follow', { type: 'boolean', default: false, describe: 'Print each incident as soon as it is known and again when it gains evidence (stdin, or journalctl -f in live mode)' })
         .option('jobs', { type: 'number', describe: 'Worker threads reading files in parallel (default: the number of cores)' })
+        .option('cluster-events', { type: 'boolean', default: false, describe: 'List the Ceph audit/cluster log events that match no failure (key, caps, pool, blocklist, quorum changes)' })
         .option('group', { choices: ['auto', 'window', 'storage'] as const, default: 'auto' as const, describe: 'Incidents per task/window, or per node+storage+cause with a timeline; auto: storage when several nodes are seen' }))
     .command('doctor', 'Check the node\'s own Ceph/Proxmox config, or collected trees (read-only)', (y) =>
       y.option('pools', { type: 'string', describe: 'File with `ceph osd pool ls` output, to check storage pools' })
@@ -154,6 +156,7 @@ interface AnalysisArgs {
   readonly follow: boolean;
   readonly jobs?: number | undefined;
   readonly group: 'auto' | 'window' | 'storage';
+  readonly 'cluster-events': boolean;
 }
 
 const DEFAULT_LIVE_SINCE = '-24h';
@@ -182,6 +185,7 @@ function liveSources(args: AnalysisArgs, io: CliIo, fromMs: number | undefined, 
   });
   const sources: Source[] = [{ kind: 'stream', spec: { name: 'journalctl', chunks: () => journalctlChunks(bin, jargs) } }];
   if (!args.follow && existsSync(args['tasks-dir'])) sources.push({ kind: 'tasks', dir: args['tasks-dir'] });
+  if (!args.follow) sources.push(...cephClusterLogSources());
   return sources;
 }
 
@@ -224,6 +228,7 @@ async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
     ...(args['input-format'] ? { inputFormat: args['input-format'] } : {}),
     ...(args.year !== undefined ? { year: args.year } : {}),
     ...(args.tz !== undefined ? { tz: args.tz } : {}),
+    ...(args['cluster-events'] ? { clusterEvents: true } : {}),
   };
   if (args.follow) return follow(sources, options, args, io);
 

@@ -44,6 +44,7 @@ export function attachConfig(incidents: readonly Incident[], findings: readonly 
       discriminator: null,
       configFindings: related.map(toConfigFinding),
       confirmed: true,
+      confirmedBy: 'config',
     };
   });
 }

@@ -7,6 +7,7 @@ import type { InputSpec, ReadReport } from './read-records.js';
 import { recordFromFields } from './journal-json.js';
 import { hasNeedle, lookAlike } from '../extract/prefilter.js';
 import { InputReadError } from '../sources/open-input.js';
+import { parseCephLogMessage } from './ceph-log.js';
 
 const MAX_FIELD_BYTES = 64 * 1024 * 1024;
 
@@ -21,7 +22,8 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
     const message = fields['MESSAGE'];
     if (message !== undefined && hasNeedle(message)) {
       const record = recordFromFields(fields, spec, entryLine);
-      if (record && lookAlike(`${record.ident ?? ''}: ${record.message}`) === null) batch.push(record);
+      // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
+      if (record && (lookAlike(`${record.ident ?? ''}: ${record.message}`) === null || parseCephLogMessage(record.message) !== null)) batch.push(record);
     }
     fields = {};
   };

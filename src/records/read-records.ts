@@ -9,6 +9,7 @@ import { detectFormat } from '../sources/detect-format.js';
 import { lookAlike } from '../extract/prefilter.js';
 import { findUpid } from '../extract/upid.js';
 import { parseJournalPrefix } from './journal-prefix.js';
+import { cephLogRecord, isCephLogText, parseCephLogMessage } from './ceph-log.js';
 import { YearlessClock, readDatedStamp, type ClockOptions } from './clock.js';
 import { jsonLineToRecord } from './journal-json.js';
 import { readExportRecords } from './journal-export.js';
@@ -41,7 +42,7 @@ export interface ReadReport {
 const TEXT_JOURNAL: ReadonlySet<InputFormat> = new Set(['short', 'short-precise', 'short-iso', 'short-iso-precise', 'short-full', 'syslog']);
 
 function prefilterFor(format: InputFormat): Prefilter {
-  if (format === 'tasklog' || format === 'cli') return 'off';
+  if (format === 'tasklog' || format === 'cli' || format === 'ceph-log') return 'off';
   if (format === 'json') return 'json';
   return TEXT_JOURNAL.has(format) ? 'journal' : 'plain';
 }
@@ -80,12 +81,20 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
     for await (const batch of splitLines(all, prefilterFor(format), report.stats)) {
       const records: LogRecord[] = [];
       for (const line of batch) {
-        if (lookAlike(line.text) !== null) continue;
+        if (format === 'ceph-log') {
+          const record = cephLogRecord(line.text, line.line, spec, options.tz);
+          if (record) records.push(record);
+          continue;
+        }
+        // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
+        const alike = lookAlike(line.text) !== null;
+        if (alike && !isCephLogText(line.text)) continue;
         const record = format === 'json'
           ? jsonLineToRecord(line, spec, report)
           : TEXT_JOURNAL.has(format)
             ? journalLineRecord(line.text, line.line, spec.name, spec.nodeHint ?? null, clock, options.tz)
             : plainRecord(line, spec, taskUpid);
+        if (record && alike && !parseCephLogMessage(record.message)) continue;
         if (record) records.push(record);
       }
       if (records.length > 0) yield records;

@@ -1,6 +1,6 @@
 /** The human report: incidents grouped, most important first, with what to run. */
 import { CAUSES } from '../causes.js';
-import type { AnalysisResult, Incident } from '../types.js';
+import type { AnalysisResult, ClusterEvent, Incident } from '../types.js';
 import { ERRNO_TEXTS } from '../extract/errno.js';
 import { styler, type StyleName } from './style.js';
 
@@ -34,7 +34,8 @@ export function formatIncident(incident: Incident, index: number, options: TextO
     incident.operation,
   ].filter((v): v is string => v !== null && v.length > 0);
   const out: string[] = [];
-  const confirmed = incident.confirmed ? ` ${s('green', 'confirmed by config')}` : '';
+  const confirmedBy = incident.confirmedBy ?? (incident.confirmed ? 'config' : null);
+  const confirmed = confirmedBy ? ` ${s('green', `confirmed by ${confirmedBy.replace('-', ' ')}`)}` : '';
   out.push(`${s('bold', `${index}.`)} ${s(causeColor, s('bold', incident.cause))} ${s('dim', `(${pct(incident.confidence)})`)}  ${CAUSES[incident.cause].title}${confirmed}`);
   if (where.length > 0) out.push(`   ${where.join(' · ')}`);
   if (incident.badNodes.length > 0) {
@@ -59,9 +60,10 @@ export function formatIncident(incident: Incident, index: number, options: TextO
     out.push(`   ${s('dim', 'or')}     ${incident.candidates.slice(1).map((c) => `${c.cause} ${pct(c.confidence)}`).join(', ')}`);
   }
   if (incident.discriminator) out.push(`   ${s('dim', 'split')}  ${incident.discriminator}`);
+  for (const e of incident.clusterEvents ?? []) out.push(`   ${s('dim', 'cluster')} ${clusterEventLine(e)}`);
   out.push(`   ${s('dim', 'evidence')}`);
   const shown = incident.evidence.slice(0, options.evidenceLines ?? 6);
-  for (const e of shown) out.push(`     ${s('cyan', `${e.source}:${e.line}`)}  ${cut(e.text, width)}`);
+  for (const e of shown) out.push(`     ${s('cyan', `${e.source}:${e.line}`)}  ${e.role === 'cluster' ? `${s('magenta', '[cluster]')} ` : ''}${cut(e.text, width)}`);
   if (incident.evidence.length > shown.length) out.push(s('dim', `     … ${incident.evidence.length - shown.length} more (see --format json)`));
   out.push(`   ${s('dim', 'run')}`);
   for (const c of incident.commands) {
@@ -76,6 +78,20 @@ export function formatIncident(incident: Incident, index: number, options: TextO
   return out.join('\n');
 }
 
+/** One cluster event in a line: time, what, who, on what. */
+export function clusterEventLine(e: ClusterEvent): string {
+  const what = [
+    e.kind,
+    e.entity,
+    e.pool ? `pool ${e.pool}` : null,
+    e.detail,
+    e.caps ? `caps ${e.oldCaps ? `${e.oldCaps} → ` : ''}${e.caps}` : null,
+    e.by ? `by ${e.by}` : null,
+    e.status === 'dispatch' ? '(dispatched; no finished line seen)' : null,
+  ].filter((v): v is string => v !== null && v.length > 0);
+  return `${e.time ?? 'time unknown'}  ${what.join(' · ')}  (${e.source}:${e.line})`;
+}
+
 /** The whole report. */
 export function formatText(result: AnalysisResult, options: TextOptions = {}): string {
   const s = styler(options.color ?? false);
@@ -87,6 +103,11 @@ export function formatText(result: AnalysisResult, options: TextOptions = {}): s
   const table = fleetTable(result.incidents);
   if (table) parts.push(table);
   result.incidents.forEach((incident, i) => parts.push(formatIncident(incident, i + 1, options)));
+  if (result.clusterEvents) {
+    parts.push(result.clusterEvents.length === 0
+      ? 'Cluster events with no matching failure: none.'
+      : [`Cluster events with no matching failure (${result.clusterEvents.length}):`, ...result.clusterEvents.map((e) => `   ${clusterEventLine(e)}`)].join('\n'));
+  }
   // Details of these go to stderr, one line each; the report only says they exist.
   if (result.errors.length > 0) parts.push(s('red', `${result.errors.length} input problem(s): some input was not read whole (see stderr or --format json)`));
   if (result.warnings.length > 0) parts.push(s('yellow', `${result.warnings.length} warning(s) (see stderr or --format json)`));

@@ -2,6 +2,7 @@
 import type { InputFormat } from '../types.js';
 import { parseJournalPrefix } from '../records/journal-prefix.js';
 import { parsePayload } from '../extract/payload.js';
+import { looksLikeCephLog } from '../records/ceph-log.js';
 
 /** A Ceph client log line, as the Payload grammar's `cephPrefix` reads it. */
 const isCephLogLine = (line: string): boolean => parsePayload(line)?.layers[0]?.kind === 'ceph-log';
@@ -13,6 +14,8 @@ export function detectFormat(name: string, head: string): InputFormat {
   const base = name.split('/').pop() ?? name;
   if (base.startsWith('UPID:')) return 'tasklog';
   const lines = head.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0).slice(0, 40);
+  // ceph.log / ceph.audit.log (and <cluster>.log, rotations): by content, whatever the name.
+  if (looksLikeCephLog(lines)) return 'ceph-log';
   const first = lines[0] ?? '';
   if (first.startsWith('{') && /"(?:__REALTIME_TIMESTAMP|MESSAGE|__CURSOR)"/.test(first)) return 'json';
   if (/^(?:__CURSOR|__REALTIME_TIMESTAMP|__MONOTONIC_TIMESTAMP|_BOOT_ID)=/.test(first)) return 'export';

@@ -39,6 +39,8 @@ export interface ClusterCauseRule {
   readonly phase?: 'connect' | 'after-connect';
   /** Confidence when a finished command (or a cluster-log entry) confirms it; null: evidence only. */
   readonly confirms: number | null;
+  /** +0.05 when this is also known: other nodes work with the same storage, or the caps before the change. */
+  readonly stronger?: 'others-work' | 'old-caps-known';
   /** Why, in our words; `{entity}`, `{pool}`, `{time}`, `{by}`, `{caps}`, `{oldCaps}`, `{detail}` are filled in. */
   readonly why: string;
   readonly fix: string;
@@ -46,12 +48,12 @@ export interface ClusterCauseRule {
 
 export const CLUSTER_CAUSE_RULES: readonly ClusterCauseRule[] = [
   {
-    id: 'key-recreated', kinds: ['key-recreated', 'key-rotated'], subject: 'client', cause: 'key-stale', phase: 'connect', confirms: 0.9,
+    id: 'key-recreated', kinds: ['key-recreated', 'key-rotated'], subject: 'client', cause: 'key-stale', phase: 'connect', confirms: 0.9, stronger: 'others-work',
     why: "{entity}'s key was re-created on the cluster at {time} by {by}; this node still presents the key it had before.",
     fix: 'Export the current key (ceph auth get {entity}) into the keyring this node uses, on every node that still has the old one.',
   },
   {
-    id: 'key-removed', kinds: ['key-removed'], subject: 'client', cause: 'key-stale', phase: 'connect', confirms: 0.9,
+    id: 'key-removed', kinds: ['key-removed'], subject: 'client', cause: 'key-stale', phase: 'connect', confirms: 0.9, stronger: 'others-work',
     why: '{entity} was removed from the cluster at {time} by {by}; the key on this node no longer exists there.',
     fix: 'Re-create the client with the caps the storage needs (or point the storage at an existing client) and copy its keyring to every node.',
   },
@@ -61,7 +63,7 @@ export const CLUSTER_CAUSE_RULES: readonly ClusterCauseRule[] = [
     fix: 'Compare the key hash of this node\'s keyring with ceph auth get for the storage\'s client.',
   },
   {
-    id: 'caps-narrowed', kinds: ['caps-changed', 'key-created', 'key-recreated'], subject: 'client-caps', cause: 'caps-insufficient', phase: 'after-connect', confirms: 0.9,
+    id: 'caps-narrowed', kinds: ['caps-changed', 'key-created', 'key-recreated'], subject: 'client-caps', cause: 'caps-insufficient', phase: 'after-connect', confirms: 0.9, stronger: 'old-caps-known',
     why: "{entity}'s caps were set at {time} by {by} to {caps} (before: {oldCaps}); they no longer give access to pool {pool}.",
     fix: "Give {entity} access to pool {pool} again (ceph auth caps {entity} mon 'profile rbd' osd 'profile rbd pool={pool}, …' listing every pool it needs).",
   },
@@ -234,7 +236,8 @@ export function attachClusterEvidence(incidents: readonly Incident[], events: re
       if (confidence <= i.confidence && i.cause !== rule.cause) return withEvents;
       return { ...withEvents, cause: rule.cause, confidence, candidates: promote(i, rule.cause, confidence), explanation: text, commands: commandsFor(i, rule.cause) };
     }
-    const confidence = Math.max(Math.round((rule.confirms + (rule.cause === 'key-stale' && othersWork(i, incidents) ? 0.05 : 0)) * 100) / 100,
+    const stronger = (rule.stronger === 'others-work' && othersWork(i, incidents)) || (rule.stronger === 'old-caps-known' && event.oldCaps !== null);
+    const confidence = Math.max(Math.round((rule.confirms + (stronger ? 0.05 : 0)) * 100) / 100,
       i.candidates.find((c) => c.cause === rule.cause)?.confidence ?? 0);
     return {
       ...withEvents,

@@ -218,7 +218,10 @@ export interface Incident {
   readonly refs: readonly string[];
   /** `--with-config`: the node's config findings that bear on this incident. */
   readonly configFindings: readonly ConfigFinding[];
-  /** True when a config finding confirms the cause (it no longer rests on the log alone). */
+  /**
+   * True when something beyond the failing node's log confirms the cause (a config finding, the
+   * monitors' audit or cluster log); `confirmedBy` says what.
+   */
   readonly confirmed: boolean;
   /**
    * Cluster events (audit/cluster log) that bear on this incident, oldest first. Always set by

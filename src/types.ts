@@ -110,6 +110,8 @@ export interface Evidence {
    * (a cluster event). Absent on config-file evidence (doctor).
    */
   readonly role?: 'failure' | 'context' | 'cluster';
+  /** True on the one line that decided the incident's cause (errno and phase come from it); always shown. */
+  readonly decisive?: true;
 }
 
 /** A command to run to confirm or fix, filled in from the log. */

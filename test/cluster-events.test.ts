@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { analyze, formatText, detectFormat } from '../src/index.js';
 import type { AnalysisResult, ClusterEventKind, Incident } from '../src/types.js';
-import type { Source } from '../src/sources/sources.js';
+import type { Source } from '../src/index.js';
 import { parseCephLogMessage } from '../src/records/ceph-log.js';
 import { CLUSTER_EVENT_RULES, buildClusterEvents, matchClusterEvent, osdCapsPools, type ClusterLogLine } from '../src/classify/cluster-events.js';
 import { CLUSTER_CAUSE_RULES } from '../src/correlate/cluster-evidence.js';

@@ -4,17 +4,17 @@
  */
 import yargs from 'yargs';
 import type { Readable, Writable } from 'node:stream';
-import { analyze, analyzeStream, type AnalyzeOptions } from '../analyze.js';
+import { analyze, analyzeStream, type AnalyzeOptions } from '../pipeline/analyze.js';
 import type { AnalysisResult, InputFormat } from '../types.js';
 import { formatText } from '../report/text.js';
 import { formatJson, formatNdjsonIncident } from '../report/json.js';
 import { wantColor } from '../report/style.js';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import type { Source } from '../sources/sources.js';
+import type { Source } from '../pipeline/sources.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import { findJournalctl, journalctlArgs, journalctlChunks } from '../sources/journalctl.js';
-import { cephClusterLogSources } from '../sources/ceph-logs.js';
+import { cephClusterLogFiles } from '../sources/ceph-logs.js';
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
 import { formatIncident } from '../report/text.js';
@@ -185,7 +185,7 @@ function liveSources(args: AnalysisArgs, io: CliIo, fromMs: number | undefined, 
   });
   const sources: Source[] = [{ kind: 'stream', spec: { name: 'journalctl', chunks: () => journalctlChunks(bin, jargs) } }];
   if (!args.follow && existsSync(args['tasks-dir'])) sources.push({ kind: 'tasks', dir: args['tasks-dir'] });
-  if (!args.follow) sources.push(...cephClusterLogSources());
+  if (!args.follow) for (const path of cephClusterLogFiles()) sources.push({ kind: 'file', path });
   return sources;
 }
 

@@ -8,7 +8,7 @@ import type { CauseId } from '../causes.js';
 import type { Candidate, ClusterEvent, ClusterEventKind, Evidence, Incident } from '../types.js';
 import { capsExcludePool } from '../classify/cluster-events.js';
 import { COMMANDS_BY_CAUSE, fillTemplate } from '../classify/commands.js';
-import { findUpid, taskLogPath } from '../extract/upid.js';
+import { findUpid, taskLogPath } from '../upid.js';
 import { compareIncidents } from './correlator.js';
 
 /** How an event relates to an incident. */

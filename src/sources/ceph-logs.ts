@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Source } from './sources.js';
 
 /** Where the monitors write their cluster logs by default (`mon_cluster_log_file`). */
 export const CEPH_LOG_DIR = '/var/log/ceph';
@@ -13,7 +12,7 @@ export const CEPH_LOG_DIR = '/var/log/ceph';
 /** The cluster logs read in live mode, oldest information first. */
 export const CEPH_CLUSTER_LOGS: readonly string[] = ['ceph.audit.log', 'ceph.log'];
 
-/** File sources for the cluster logs that exist below `dir`. */
-export function cephClusterLogSources(dir: string = CEPH_LOG_DIR): Source[] {
-  return CEPH_CLUSTER_LOGS.map((name) => join(dir, name)).filter((path) => existsSync(path)).map((path) => ({ kind: 'file', path }));
+/** Paths of the cluster logs that exist below `dir`. */
+export function cephClusterLogFiles(dir: string = CEPH_LOG_DIR): string[] {
+  return CEPH_CLUSTER_LOGS.map((name) => join(dir, name)).filter((path) => existsSync(path));
 }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AnalysisResult, ClusterEvent } from '../../src/types.js';
-import type { Source } from '../../src/sources/sources.js';
+import type { Source } from '../../src/index.js';
 import { ensurePackages } from './cluster.js';
 import { CLUSTER_SCENARIOS, runClusterScenario, startClusterWorld, type ClusterRun, type ClusterWorld } from './cluster-events.js';
 import { CLUSTER_FIXTURE_ROOT, writeClusterRun } from './cluster-capture.js';

@@ -157,6 +157,25 @@ test('dispatch without finished: the event stays, marked dispatch, and confirms 
   }
 });
 
+test("one monitor node's journal without the leader's: its real dispatch lines are shown, nothing is confirmed", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rbdx-audit-'));
+  try {
+    const lines = readFileSync(join(ROOT, 'key-recreated/mon/journal.ceph-mon.short.log'), 'utf8').split('\n').filter(Boolean);
+    const hosts = new Set(lines.map((l) => l.split(' ')[3]));
+    const peon = [...hosts].find((h) => !lines.some((l) => l.split(' ')[3] === h && l.endsWith('finished')));
+    assert.ok(peon, 'the capture has a monitor that only received commands');
+    const path = join(dir, 'peon.log');
+    writeFileSync(path, `${lines.filter((l) => l.split(' ')[3] === peon).join('\n')}\n`);
+    const r = await analyze({ sources: [...nodeSources('key-recreated'), { kind: 'file', path }] }, { year: YEAR });
+    const i = failing(r);
+    assert.ok(i?.clusterEvents?.some((e) => e.status === 'dispatch'), 'dispatch events shown');
+    assert.is(i?.confirmedBy, null);
+    assert.not.ok(i?.confirmed);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a get-or-create of an existing key is logged as dispatch only (real): no key-created event applied', () => {
   const events = buildClusterEvents(entriesOf(readFileSync(join(ROOT, 'blocklisted/mon/ceph.audit.log'), 'utf8')));
   const created = events.filter((e) => e.kind === 'key-created');

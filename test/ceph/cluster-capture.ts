@@ -37,14 +37,14 @@ export function writeClusterRun(dir: string, run: ClusterRun): { bad: Rendering;
   put(dir, 'cli.log', run.failing.stderr);
   put(dir, 'mon/ceph.audit.log', run.auditLog);
   put(dir, 'mon/ceph.log', run.clusterLog);
-  put(dir, 'mon/journal.ceph-mon.short.log', monJournalShort(run.monLog));
-  put(dir, 'mon/journal.ceph-mon.json.log', monJournalJson(run.monLog));
+  put(dir, 'mon/journal.ceph-mon.short.log', monJournalShort(run.monLogs));
+  put(dir, 'mon/journal.ceph-mon.json.log', monJournalJson(run.monLogs));
   const s = run.scenario;
   put(dir, 'capture.json', `${JSON.stringify({ failing: run.failing, good: run.good }, null, 2)}\n`);
   put(dir, 'expected.json', `${JSON.stringify({
     scenario: s.id, title: s.title, cause: s.cause, event: s.event, confirmedBy: s.confirmedBy, minConfidence: 0.9,
     node: 'pve3', ...staged, upid: rendered.bad.upid, taskError: rendered.bad.taskError,
-    real: 'cli.log and mon/ceph.audit.log, mon/ceph.log (verbatim, key material redacted); mon/journal.* carry real mon.a log lines after a rendered journal prefix; pve3/ and pve1/ are the Proxmox wrapper of test/ceph/wrap.ts around the real QEMU error',
+    real: 'cli.log and mon/ceph.audit.log, mon/ceph.log (verbatim, key material redacted); mon/journal.* carry the real log lines of the three monitors (mon.a on pve1, mon.b on pve2, mon.c on pve4) after a rendered journal prefix; pve3/ and pve1/ are the Proxmox wrapper of test/ceph/wrap.ts around the real QEMU error',
   }, null, 2)}\n`);
   return rendered;
 }
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     for (const s of picked) {
       const run = await runClusterScenario(world, s);
       const r = writeClusterRun(join(CLUSTER_FIXTURE_ROOT, s.id), run);
-      log(`${s.id}: exit ${run.failing.exitCode} — ${r.bad.taskError ?? 'OK'}; audit ${run.auditLog.split('\n').length - 1} lines, cluster ${run.clusterLog.split('\n').length - 1}, mon ${run.monLog.split('\n').length - 1}`);
+      log(`${s.id}: exit ${run.failing.exitCode} — ${r.bad.taskError ?? 'OK'}; audit ${run.auditLog.split('\n').length - 1} lines, cluster ${run.clusterLog.split('\n').length - 1}`);
     }
   } finally {
     await world?.c.stop();

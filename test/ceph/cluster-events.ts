@@ -2,8 +2,10 @@
  * Cluster-side scenarios (issue 17): a change made on a real three-monitor cluster, then a VM start
  * (QEMU's rbd driver through `qemu-img info 'rbd:…'`, like fixtures/real's `qemu-drive`) that fails
  * because of it. What the monitors logged meanwhile is kept: the real `ceph.audit.log` and
- * `ceph.log` lines of the scenario's time window, and mon.a's own log lines (its `log_channel(…)`
- * and election lines), which is what a Proxmox node's journal holds as `ceph-mon[PID]: …`.
+ * `ceph.log` lines of the scenario's time window (mon.a's copy), and every monitor's own log lines
+ * (its `log_channel(…)` and election lines), which is what a Proxmox node's journal holds as
+ * `ceph-mon[PID]: …`. A command is logged as `finished` only by the leader, so one peon's journal may
+ * hold its `dispatch` alone: the journals of all monitor nodes are kept.
  *
  * - key-recreated:  `auth rm` + `auth get-or-create` of client.rot; pve1 got the new keyring and starts the VM,
  *                   pve3 kept the old one and fails (key-stale)
@@ -164,8 +166,8 @@ export interface ClusterRun {
   /** Real lines of the window, key material redacted. */
   readonly auditLog: string;
   readonly clusterLog: string;
-  /** mon.a's own log lines of the window that the journal would carry (log_channel and election lines). */
-  readonly monLog: string;
+  /** Each monitor's own log lines of the window that its node's journal would carry (log_channel and election lines), by mon id. */
+  readonly monLogs: Readonly<Record<string, string>>;
 }
 
 /** The Proxmox scenario shape wrap.ts renders: a VM start with QEMU's `-drive` rbd string. */
@@ -225,30 +227,36 @@ export async function runClusterScenario(w: ClusterWorld, s: ClusterScenario): P
     good,
     auditLog: slice(c.clusterLogPath('a', 'audit'), from, to),
     clusterLog: slice(c.clusterLogPath('a'), from, to),
-    monLog: slice(c.logPath('mon.a.log'), from, to, (l) => l.includes('log_channel(') || / calling (?:fresh|new) election/.test(l)),
+    monLogs: Object.fromEntries(c.mons.map((m) => [m.id, slice(c.logPath(`mon.${m.id}.log`), from, to, (l) => l.includes('log_channel(') || / calling (?:fresh|new) election/.test(l))])),
   };
 }
 
-/** Journal node of the monitor, and the pid its lines carry (the real mon's pid is not kept: it varies). */
-export const MON_NODE = 'pve1';
-const MON_PID = 1190;
+/** Node and pid of each monitor's journal lines (the real pids are not kept: they vary). */
+export const MON_NODES: Readonly<Record<string, { readonly node: string; readonly pid: number }>> = {
+  a: { node: 'pve1', pid: 1190 }, b: { node: 'pve2', pid: 1191 }, c: { node: 'pve4', pid: 1192 },
+};
 
-/** mon.a's lines as `journalctl` short lines (`Dec 05 21:58:29 pve1 ceph-mon[1190]: <real line>`). */
-export function monJournalShort(monLog: string): string {
-  return monLog.split('\n').filter(Boolean).map((l) => {
-    const t = new Date(Date.parse(l.slice(0, 23) + 'Z'));
+/** The monitors' lines merged in time order, each with its node and pid (a journal read from several nodes). */
+function monLines(monLogs: Readonly<Record<string, string>>): { line: string; ms: number; node: string; pid: number }[] {
+  return Object.entries(monLogs).flatMap(([id, text]) => text.split('\n').filter(Boolean).map((line) => ({
+    line, ms: Date.parse(`${line.slice(0, 23)}Z`), node: MON_NODES[id]?.node ?? `mon-${id}`, pid: MON_NODES[id]?.pid ?? 1190,
+  }))).sort((x, y) => x.ms - y.ms);
+}
+
+/** As `journalctl` short lines (`Dec 05 21:58:29 pve1 ceph-mon[1190]: <real line>`). */
+export function monJournalShort(monLogs: Readonly<Record<string, string>>): string {
+  return monLines(monLogs).map(({ line, ms, node, pid }) => {
+    const t = new Date(ms);
     const mon = t.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
-    const day = String(t.getUTCDate()).padStart(2, '0');
-    const clock = t.toISOString().slice(11, 19);
-    return `${mon} ${day} ${clock} ${MON_NODE} ceph-mon[${MON_PID}]: ${l}\n`;
+    return `${mon} ${String(t.getUTCDate()).padStart(2, '0')} ${t.toISOString().slice(11, 19)} ${node} ceph-mon[${pid}]: ${line}\n`;
   }).join('');
 }
 
 /** The same lines as `journalctl -o json`. */
-export function monJournalJson(monLog: string): string {
-  return monLog.split('\n').filter(Boolean).map((l) => `${JSON.stringify({
-    __REALTIME_TIMESTAMP: String(Date.parse(l.slice(0, 23) + 'Z') * 1000), _HOSTNAME: MON_NODE, SYSLOG_IDENTIFIER: 'ceph-mon',
-    _PID: String(MON_PID), PRIORITY: '6', _SYSTEMD_UNIT: 'ceph-mon@a.service', MESSAGE: l,
+export function monJournalJson(monLogs: Readonly<Record<string, string>>): string {
+  return monLines(monLogs).map(({ line, ms, node, pid }) => `${JSON.stringify({
+    __REALTIME_TIMESTAMP: String(ms * 1000), _HOSTNAME: node, SYSLOG_IDENTIFIER: 'ceph-mon',
+    _PID: String(pid), PRIORITY: '6', MESSAGE: line,
   })}\n`).join('');
 }
 

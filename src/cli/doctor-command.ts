@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { runDoctor, runMultiNodeDoctor, formatDoctorText, doctorToJson, doctorToNdjson, doctorExitCode, parsePoolList, parseStorageCfg } from '../doctor/index.js';
+import { nodeInputsFromRoots, runDoctor, runMultiNodeDoctor, formatDoctorText, doctorToJson, doctorToNdjson, doctorExitCode, parsePoolList, parseStorageCfg } from '../doctor/index.js';
 import type { DoctorReport, NodeInput, Severity } from '../doctor/types.js';
 
 /** Parsed `doctor` arguments. */
@@ -16,11 +16,7 @@ export interface DoctorArgs {
 
 /** `--root DIR` (one node) or `--root NODE=DIR` (several, compared with each other). */
 export function nodeInputs(roots: readonly string[]): NodeInput[] {
-  if (roots.length === 0) return [{ node: hostname(), root: '/' }];
-  return roots.map((r) => {
-    const eq = r.indexOf('=');
-    return eq > 0 ? { node: r.slice(0, eq), root: r.slice(eq + 1) } : { node: roots.length === 1 ? hostname() : r, root: r };
-  });
+  return nodeInputsFromRoots(roots);
 }
 
 /** Runs the doctor for the CLI's arguments. */

@@ -18,6 +18,7 @@ import { cephClusterLogFiles } from '../sources/ceph-logs.js';
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
 import { formatIncident } from '../report/text.js';
+import { terminalWidth } from '../report/layout.js';
 import type { DoctorArgs } from './doctor-command.js';
 import type { ProbeArgs } from './probe-command.js';
 // doctor, probe, --with-config and glob expansion load their modules only when used: start-up
@@ -244,7 +245,7 @@ async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {
     for (const incident of result.incidents) io.stdout.write(formatNdjsonIncident(incident));
   } else {
     if (args.format === 'json') io.stdout.write(formatJson(result));
-    else io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence }));
+    else io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence, width: terminalWidth(io.stdout) }));
   }
   for (const w of result.warnings) say(io.stderr, `rbd-explain: warning: ${w.source}: ${w.message}`);
   for (const e of result.errors) say(io.stderr, `rbd-explain: ${e.source}: ${e.message}`);
@@ -262,7 +263,7 @@ async function follow(sources: readonly Source[], options: AnalyzeOptions, args:
       seen += 1;
       io.stdout.write(args.format === 'ndjson'
         ? formatNdjsonIncident(event.incident)
-        : `${formatIncident(event.incident, seen, { color, evidenceLines: args.evidence })}\n\n`);
+        : `${formatIncident(event.incident, seen, { color, evidenceLines: args.evidence, width: terminalWidth(io.stdout) })}\n\n`);
     } else if (event.type === 'input') {
       for (const w of event.warnings) say(io.stderr, `rbd-explain: warning: ${w.source}: ${w.message}`);
       for (const e of event.errors) say(io.stderr, `rbd-explain: ${e.source}: ${e.message}`);

@@ -172,7 +172,7 @@ test('short-iso with +01:00 and +0100 zones read the same instant', async () => 
 });
 
 test('repeated failures are counted, not repeated, with a timeline per hour', async () => {
-  const lines = Array.from({ length: 30 }, (_, k) => `2025-12-26T10:${String(k * 2).padStart(2, '0')}:00+0000 pve1 pvestatd[900]: got timeout`).join('\n');
+  const lines = Array.from({ length: 30 }, (_, k) => `2025-12-26T10:${String(k * 2).padStart(2, '0')}:00+0000 pve1 pvestatd[900]: rados_connect failed - Connection timed out`).join('\n');
   const result = await analyzeText(lines);
   assert.is(result.incidents.length, 1);
   const [i] = result.incidents;

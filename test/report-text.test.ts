@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, analyzeFiles, analyzeText } from '../src/pipeline/analyze.js';
-import { expandInputs } from '../src/cli/expand-inputs.js';
+import { expandInputs } from '../src/pipeline/expand-inputs.js';
 import type { AnalysisResult } from '../src/types.js';
 import { fleetTable, formatText, formatIncident, type ReportIncident } from '../src/report/text.js';
 import { formatJson } from '../src/report/json.js';

@@ -6,7 +6,8 @@
  * the same as reading them one by one.
  */
 import { realpath } from 'node:fs/promises';
-import type { AnalysisResult, ClusterEvent, Incident, InputError, InputFormat, InputSummary, LogRecord } from '../types.js';
+import { availableParallelism } from 'node:os';
+import type { AnalysisResult, ClusterEvent, Incident, InputError, InputFormat, InputSummary, LogRecord, NoiseCount } from '../types.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import type { InputSpec, ReadOptions, ReadReport } from '../records/read-records.js';
 import { newScanStats } from '../sources/split-lines.js';
@@ -28,7 +29,7 @@ export interface AnalyzeOptions extends ReadOptions, CorrelateOptions {
   readonly onInputDone?: (summary: InputSummary) => void;
   /** Emit an `incident` event each time an incident gains evidence (follow mode). Default true. */
   readonly updates?: boolean;
-  /** Worker threads that read and extract files in parallel; 0 or 1 reads in this thread. Default 0. */
+  /** Worker threads that read and extract files in parallel, at most one per core; 0 or 1 reads in this thread. Default 0. */
   readonly workers?: number;
   /** Keep only lines of these nodes (lines without a node are kept). */
   readonly nodes?: readonly string[];
@@ -51,7 +52,7 @@ export type AnalyzeInput =
 export type AnalysisEvent =
   | { readonly type: 'incident'; readonly incident: Incident }
   | { readonly type: 'input'; readonly input: InputSummary; readonly errors: readonly InputError[]; readonly warnings: readonly InputError[] }
-  | { readonly type: 'done'; readonly incidents: readonly Incident[]; readonly unmatchedClusterEvents: readonly ClusterEvent[] };
+  | { readonly type: 'done'; readonly incidents: readonly Incident[]; readonly noise: readonly NoiseCount[]; readonly unmatchedClusterEvents: readonly ClusterEvent[] };
 
 async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Buffer> {
   let batch: string[] = [];
@@ -126,6 +127,34 @@ interface Opened {
   readonly report: () => { format: InputFormat | null; lines: number; errors: readonly InputError[]; warnings: readonly InputError[] };
 }
 
+/** journal-json's warning for a line that is not JSON. */
+const NOT_JSON_WARNING = /^line \d+: not valid JSON/;
+
+type InputReport = ReturnType<Opened['report']>;
+
+/**
+ * A forced `json` format that fits none of the input's lines (a plain log read with
+ * `--input-format json`): one error naming the input instead of a warning per line.
+ */
+function forcedFormatMisfit(report: InputReport, name: string, forced: InputFormat | undefined, records: number): InputReport {
+  if (forced !== 'json' || records > 0) return report;
+  const misfits = report.warnings.filter((w) => NOT_JSON_WARNING.test(w.message)).length;
+  if (misfits === 0) return report;
+  return {
+    ...report,
+    warnings: report.warnings.filter((w) => !NOT_JSON_WARNING.test(w.message)),
+    errors: [...report.errors, { source: name, message: `not journalctl JSON, though the format was forced to json: none of its ${misfits} candidate line(s) is JSON (let the format be detected)` }],
+  };
+}
+
+/**
+ * Threads for `files` files: as asked, but never more than the files or the cores (more
+ * threads than cores only add memory and switching: 128 took 2 GB and ran 5x slower).
+ */
+export function workerCount(requested: number, files: number): number {
+  return Math.max(0, Math.min(Math.floor(requested), files, availableParallelism()));
+}
+
 /** Streams incident updates as lines arrive: an incident is re-emitted when it gains evidence. */
 export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOptions = {}): AsyncGenerator<AnalysisEvent> {
   const sources = await resolveSources(toSources(input), options);
@@ -140,7 +169,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
     return attachClusterEvidence(incidents, clusterEvents);
   };
   const fileCount = sources.filter((s) => s.kind === 'file').length;
-  const workers = Math.min(options.workers ?? 0, fileCount);
+  const workers = workerCount(options.workers ?? 0, fileCount);
   const pool = workers > 1 ? new WorkerPool(workers, {
     ...(options.year !== undefined ? { year: options.year } : {}),
     ...(options.tz !== undefined ? { tz: options.tz } : {}),
@@ -177,7 +206,9 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   try {
     for (const [index, source] of sources.entries()) {
       const opened = await open(index, source);
+      let records = 0;
       for await (const batch of opened.batches) {
+        records += batch.records.length;
         const touched = new Set<string>();
         batch.records.forEach((record, i) => {
           if (keep && !keep(record)) return;
@@ -193,7 +224,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
           if (incident) yield { type: 'incident', incident: withClusterEvidence([incident]).incidents[0] ?? incident };
         }
       }
-      const report = opened.report();
+      const report = forcedFormatMisfit(opened.report(), opened.name, options.inputFormat, records);
       const summary: InputSummary = { source: opened.name, format: report.format ?? 'cat', lines: report.lines };
       options.onInputDone?.(summary);
       yield { type: 'input', input: summary, errors: report.errors, warnings: report.warnings };
@@ -202,7 +233,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
     await pool?.close();
   }
   const finished = withClusterEvidence(correlator.incidents());
-  yield { type: 'done', incidents: finished.incidents, unmatchedClusterEvents: finished.unmatched };
+  yield { type: 'done', incidents: finished.incidents, noise: correlator.noise(), unmatchedClusterEvents: finished.unmatched };
 }
 
 /** Analyses everything and returns the JSON-contract result. */
@@ -211,12 +242,13 @@ export async function analyze(input: AnalyzeInput, options: AnalyzeOptions = {})
   const errors: InputError[] = [];
   const warnings: InputError[] = [];
   let incidents: readonly Incident[] = [];
+  let noise: readonly NoiseCount[] = [];
   let unmatched: readonly ClusterEvent[] = [];
   for await (const event of analyzeStream(input, { ...options, updates: false })) {
     if (event.type === 'input') { inputs.push(event.input); errors.push(...event.errors); warnings.push(...event.warnings); }
-    else if (event.type === 'done') { incidents = event.incidents; unmatched = event.unmatchedClusterEvents; }
+    else if (event.type === 'done') { incidents = event.incidents; noise = event.noise; unmatched = event.unmatchedClusterEvents; }
   }
-  return { schemaVersion: 1, incidents, inputs, errors, warnings, ...(options.clusterEvents ? { clusterEvents: unmatched } : {}) };
+  return { schemaVersion: 1, incidents, noise, inputs, errors, warnings, ...(options.clusterEvents ? { clusterEvents: unmatched } : {}) };
 }
 
 /** Analyses files (paths already expanded). */

@@ -308,6 +308,12 @@ export function formatText(result: AnalysisResult, options: TextOptions = {}): s
   }
   const unlisted = result.incidents.length - full - rest.length;
   if (unlisted > 0) parts.push(s('dim', `… ${plural(unlisted, 'more incident')} (see --format json)`));
+  const noise = result.noise ?? [];
+  if (noise.length > 0) {
+    const total = noise.reduce((n, x) => n + x.count, 0);
+    const kinds = noise.slice(0, 4).map((x) => `${x.id} ${x.count}${x.node ? ` on ${x.node}` : ''}`).join(', ');
+    parts.push(wrapText(`Known noise, not incidents: ${plural(total, 'line')} (${kinds}${noise.length > 4 ? ', …' : ''}).`, width, '').map((l) => s('dim', l)).join('\n'));
+  }
   // Details of these go to stderr, one line each; the report only says they exist.
   if (result.clusterEvents) {
     parts.push(result.clusterEvents.length === 0

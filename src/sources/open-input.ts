@@ -63,7 +63,7 @@ export async function* decodeContainer(raw: AsyncIterable<Buffer>, name: string)
   const source = withHead(head, iterator);
   if (container === 'plain') { yield* source; return; }
   if (container === 'journal-file') {
-    throw new InputReadError(`${name}: binary journal file; read it with: journalctl --file=${name} -o export | rbd-explain`);
+    throw new InputReadError(`binary journal file; read it with: journalctl --file=${name} -o export | rbd-explain`);
   }
   let stream: Readable;
   if (container === 'gzip') {

@@ -75,7 +75,7 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
       env: io.env, onJournalctlMessage: (line) => say(io.stderr, `rbd-explain: journalctl: ${line}`),
     });
   } else {
-    sources = [{ kind: 'stream', spec: { name: '<stdin>', chunks: () => toBufferChunks(io.stdin as AsyncIterable<Buffer>) } }];
+    sources = [{ kind: 'stream', spec: { name: '<stdin>', chunks: (warn) => toBufferChunks(io.stdin as AsyncIterable<Buffer>, '<stdin>', warn) } }];
   }
   const fileCount = sources.filter((s) => s.kind === 'file' || s.kind === 'tasks').length;
   const progress = progressBar(io.stderr, !args.follow && io.stdout.isTTY === true, fileCount);

@@ -31,11 +31,16 @@ semantics.addOperation<[Span, SpanTree]>('member', {
 
 const cache = grammarCache<SpanTree>('value', semantics, 'tree');
 
+/** A leaf's value. The grammar lets any character follow a backslash; JSON does not: such a leaf is null. */
+function leafValue(text: string): JsonValue {
+  try { return JSON.parse(text) as JsonValue; } catch { return null; }
+}
+
 function materialise(text: string, tree: SpanTree): JsonValue {
-  if ('leaf' in tree) return JSON.parse(at(text, tree.leaf)) as JsonValue;
+  if ('leaf' in tree) return leafValue(at(text, tree.leaf));
   if ('items' in tree) return tree.items.map((item) => materialise(text, item));
   const out: { [key: string]: JsonValue } = {};
-  for (const [key, value] of tree.members) out[JSON.parse(at(text, key)) as string] = materialise(text, value);
+  for (const [key, value] of tree.members) out[String(leafValue(at(text, key)))] = materialise(text, value);
   return out;
 }
 

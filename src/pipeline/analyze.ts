@@ -66,7 +66,10 @@ async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): 
 function toSources(input: AnalyzeInput): readonly Source[] {
   if ('sources' in input) return input.sources;
   if ('files' in input) return input.files.map((path) => ({ kind: 'file', path }));
-  if ('chunks' in input) return [{ kind: 'stream', spec: { name: input.source ?? '<stream>', chunks: () => toBufferChunks(input.chunks) } }];
+  if ('chunks' in input) {
+    const name = input.source ?? '<stream>';
+    return [{ kind: 'stream', spec: { name, chunks: (warn) => toBufferChunks(input.chunks, name, warn) } }];
+  }
   return [{ kind: 'stream', spec: { name: input.source ?? '<lines>', chunks: () => linesToChunks(input.lines) } }];
 }
 
@@ -127,8 +130,8 @@ interface Opened {
   readonly report: () => { format: InputFormat | null; lines: number; errors: readonly InputError[]; warnings: readonly InputError[] };
 }
 
-/** journal-json's warning for a line that is not JSON. */
-const NOT_JSON_WARNING = /^line \d+: not valid JSON/;
+/** The readers' warnings for lines that are not JSON: one per line, or one summary for the input. */
+const NOT_JSON_WARNING = /^line \d+: not valid JSON|^no line could be read as json \((\d+) looked at\)/;
 
 type InputReport = ReturnType<Opened['report']>;
 
@@ -137,8 +140,13 @@ type InputReport = ReturnType<Opened['report']>;
  * `--input-format json`): one error naming the input instead of a warning per line.
  */
 function forcedFormatMisfit(report: InputReport, name: string, forced: InputFormat | undefined, records: number): InputReport {
-  if (forced !== 'json' || records > 0) return report;
-  const misfits = report.warnings.filter((w) => NOT_JSON_WARNING.test(w.message)).length;
+  // The reader's summary warning says no line was JSON, whatever it then read another way.
+  const summary = report.warnings.some((w) => /^no line could be read as json/.test(w.message));
+  if (forced !== 'json' || (records > 0 && !summary)) return report;
+  const misfits = report.warnings.reduce((n, w) => {
+    const m = NOT_JSON_WARNING.exec(w.message);
+    return m ? n + (m[1] ? Number(m[1]) : 1) : n;
+  }, 0);
   if (misfits === 0) return report;
   return {
     ...report,

@@ -83,7 +83,10 @@ test('--input-format cat on a plain journal still reads its lines', async () => 
 
 test('a file with no record in its forced format says so', async () => {
   const result = await analyzeText(`${GOOD}\n`, { source: 'forced.json', inputFormat: 'json' });
-  assert.ok(warned(result, 'forced.json', /no line could be read as json/), JSON.stringify(result.warnings));
+  // A forced json that fits no line is an input error (the CLI exits 2), else a warning: named either way.
+  const named = warned(result, 'forced.json', /no line could be read as json/)
+    || result.errors.some((e) => e.source === 'forced.json' && /json/.test(e.message));
+  assert.ok(named, JSON.stringify([result.errors, result.warnings]));
 });
 
 test('a zero-filled hole before the lines (syslog after a crash) is not binary data', async () => {

@@ -703,6 +703,10 @@ export const RULES: readonly Rule[] = [
       cause: 'storage.cfg has no such storage, disables it, or limits it to other nodes, so this node never even reaches Ceph; a VM config that names it fails here only.',
       fix: 'Compare storage.cfg (`pvesm status`) with the disks in the VM config, and the storage\'s nodes list with this node.',
     },
+    commands: [
+      { purpose: 'Which storages does this node see, and is this one active?', template: 'pvesm status', changesCluster: false },
+      { purpose: 'The storage entry in the cluster-wide storage.cfg (its id, pool, monhost, nodes and disable lines)', template: "grep -n -A10 -E '^[a-z]+: '{storage}'$' /etc/pve/storage.cfg", changesCluster: false },
+    ],
     refs: ['article: Mistake 1', 'article: Checklist B'],
     samples: {
       match: ["storage 'ceph-vm' is not available on node 'pve3'"],

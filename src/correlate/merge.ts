@@ -61,6 +61,16 @@ function mergedEvidence(members: readonly Incident[], max: number): Evidence[] {
   return out.sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
 }
 
+/** The VMs of the members, when there are several: `{ vmids }`, else nothing. */
+function vmidsOf(members: readonly Incident[]): { vmids?: number[] } {
+  const ids = new Set<number>();
+  for (const m of members) {
+    if (m.vmid !== null) ids.add(m.vmid);
+    for (const v of m.vmids ?? []) ids.add(v);
+  }
+  return ids.size > 1 ? { vmids: [...ids].sort((a, b) => a - b) } : {};
+}
+
 /** One incident for `members` (same fleet key), most important first in `members`. */
 export function mergeGroup(members: readonly Incident[], maxEvidence: number): Incident {
   const [base] = members;
@@ -77,6 +87,7 @@ export function mergeGroup(members: readonly Incident[], maxEvidence: number): I
     snapshot: same(members.map((m) => m.snapshot)),
     namespace: same(members.map((m) => m.namespace)),
     vmid: same(members.map((m) => m.vmid)),
+    ...vmidsOf(members),
     upid: same(members.map((m) => m.upid)),
     operation: same(members.map((m) => m.operation)),
     firstSeen: times((m) => m.firstSeen)[0] ?? null,

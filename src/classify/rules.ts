@@ -946,6 +946,38 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
+    id: 'rbd-spec-as-file',
+    causes: { unknown: 0.9 },
+    explainsAway: ['image-not-found', 'keyring-missing', 'config-split'],
+    when: { shapes: ['cli.rbd-spec-as-path'] },
+    explanation: {
+      symptom: 'A program that does not speak librbd (dd, cp, …) was handed a QEMU-style rbd: spec and tried to open it as a file.',
+      cause: 'Only QEMU (with its rbd block module), qemu-img and the rbd tools understand rbd:pool/image:…; to anything else it is a path that does not exist, whatever the pool, image and keyring.',
+      fix: 'Read or write the image through librbd: qemu-img convert with the rbd: spec, rbd export/import, or map it (rbd map / rbd-nbd) and use the /dev path.',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ["dd: failed to open 'rbd:vmdata/vm-100-disk-0:conf=/etc/pve/ceph.conf:id=admin': No such file or directory"],
+      noMatch: ["qemu-img: Could not open 'rbd:vmdata/vm-100-disk-0': error opening image vm-100-disk-0: No such file or directory"],
+    },
+  },
+  {
+    id: 'mapped-device-not-usable',
+    causes: { unknown: 0.85 },
+    explainsAway: ['caps-insufficient', 'krbd-features', 'image-not-found', 'client-mismatch', 'key-stale'],
+    when: { shapes: ['host.rbd-device-access'] },
+    explanation: {
+      symptom: 'The image was mapped, but a tool on the host or in the container could not use the /dev/rbdN device.',
+      cause: 'Device access is refused or the device node is not visible where the tool runs (a container without the host /dev or device permissions, an orchestrator upgrade changing them); the map itself, the key and the caps worked.',
+      fix: 'Check that the device node exists where the tool runs (ls -l /dev/rbd*) and that the container or service has access to block devices (privileged, device cgroup rules, /dev mounted from the host).',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ['blkid: error: /dev/rbd0: Operation not permitted', 'The file /dev/rbd2 does not exist and no size was specified.'],
+      noMatch: ['rbd: sysfs write failed'],
+    },
+  },
+  {
     id: 'osd-or-mon-no-progress',
     causes: { unknown: 0.5, 'mon-unreachable': 0.4 },
     when: { shapes: ['ceph.msgr-no-progress', 'csi.deadline-exceeded'] },

@@ -15,7 +15,7 @@ import type { CommandValues } from '../classify/commands.js';
 import { diagnose } from '../classify/diagnose.js';
 import { redact } from '../redact.js';
 import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
-import { fleetKey, mergeByFleetKey, mergeGroup, timelineOf } from './merge.js';
+import { attachStorageless, fleetKey, mergeByFleetKey, mergeGroup, timelineOf } from './merge.js';
 
 /** Options for grouping. */
 export interface CorrelateOptions {
@@ -428,7 +428,8 @@ export class Correlator {
     const perNode = [...folded, ...[...this.groups.values()].map((g) => this.render(g))];
     const drift = crossNodeIncidents(perNode, [...this.successes.values()].flat(), this.vmResources);
     const fleet = this.grouping === 'storage' || (this.grouping === 'auto' && this.nodesSeen.size > 1);
-    const shown = fleet ? mergeByFleetKey(perNode.sort(compareIncidents), this.maxEvidence * 2) : foldMassFailures(perNode.sort(compareIncidents), this.maxEvidence * 2);
+    const attached = attachStorageless(perNode.sort(compareIncidents), this.windowMs, this.maxEvidence);
+    const shown = fleet ? mergeByFleetKey(attached, this.maxEvidence * 2) : foldMassFailures(attached, this.maxEvidence * 2);
     return [...drift, ...shown].sort(compareIncidents);
   }
 

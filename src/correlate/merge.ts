@@ -108,3 +108,47 @@ export function mergeByFleetKey(sorted: readonly Incident[], maxEvidence: number
   }
   return [...groups.values()].map((members) => mergeGroup(members, maxEvidence));
 }
+
+/** Instants of an incident's first and last line (NaN when unknown). */
+function span(i: Incident): readonly [number, number] {
+  return [Date.parse(i.firstSeen ?? ''), Date.parse(i.lastSeen ?? '')];
+}
+
+/**
+ * Storage-less periodic lines (pvestatd's `rados_connect failed - …`, which name no storage) join the
+ * incident of a storage that fails on the same node, with the same cause and errno, within `windowMs`
+ * of them; where there is none they stay an incident of their own (one per node and cause).
+ */
+export function attachStorageless(incidents: readonly Incident[], windowMs: number, maxEvidence: number): Incident[] {
+  const out = [...incidents];
+  const bare = (i: Incident): boolean => i.storage === null && i.pool === null && i.image === null && i.upid === null && i.cause !== 'node-drift';
+  for (const loose of incidents.filter(bare)) {
+    const [from, to] = span(loose);
+    const home = out.findIndex((i) => i !== loose && !bare(i) && i.node === loose.node && i.cause === loose.cause
+      && (i.errno === loose.errno || loose.errno === null)
+      && (Number.isNaN(from) || Number.isNaN(to) || (() => { const [a, b] = span(i); return !Number.isNaN(a) && from <= b + windowMs && to >= a - windowMs; })()));
+    if (home < 0) continue;
+    const target = out[home]!;
+    const times = [target.firstSeen, target.lastSeen, loose.firstSeen, loose.lastSeen].filter((t): t is string => t !== null)
+      .sort((x, y) => (Date.parse(x) || 0) - (Date.parse(y) || 0));
+    const evidence = [...target.evidence];
+    // The loose lines are more of the same failure, not what decided it.
+    for (const e of loose.evidence) if (evidence.length < maxEvidence && e.role === 'failure') evidence.push(withoutDecisive(e));
+    out[home] = {
+      ...target,
+      count: target.count + loose.count,
+      firstSeen: times[0] ?? null,
+      lastSeen: times[times.length - 1] ?? null,
+      timeline: timelineOf(hoursOf([target, loose])),
+      evidence,
+    };
+    out.splice(out.indexOf(loose), 1);
+  }
+  return out;
+}
+
+function withoutDecisive(e: Evidence): Evidence {
+  const { decisive: _drop, ...rest } = e;
+  return rest;
+}
+

@@ -71,6 +71,7 @@ const OTHER_CLIENTS: readonly Needle[] = [
   { find: 'Ceph', why: 'Ceph messages of other clients' },
   { find: 'errno', why: '[errno 2] error opening pool (Python bindings)' },
   { find: 'rados', why: 'rados CLI, python-rados' },
+  { find: 's=STATE_', why: 'messenger: conn(… s=STATE_CONNECTING_RE …).tick see no progress during connecting to <osd>' },
   { find: 'DeadlineExc', why: 'CSI: rpc error: code = DeadlineExceeded (a provisioner that timed out talking to Ceph)' },
 ];
 const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }];

@@ -10,6 +10,17 @@ import { InputReadError } from '../sources/open-input.js';
 
 const MAX_FIELD_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The record of one journal entry given as text fields (export stream or journal file), or null
+ * when its MESSAGE has no needle or it is a known look-alike.
+ */
+export function journalEntryRecord(fields: Readonly<Record<string, string>>, spec: InputSpec, line: number): LogRecord | null {
+  const message = fields['MESSAGE'];
+  if (message === undefined || !hasNeedle(message)) return null;
+  const record = recordFromFields(fields, spec, line);
+  return record && lookAlike(`${record.ident ?? ''}: ${record.message}`) === null ? record : null;
+}
+
 /** Reads export-format entries; yields records of entries whose MESSAGE has a needle. */
 export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: InputSpec, report: ReadReport): AsyncGenerator<LogRecord[]> {
   let buf: Buffer = Buffer.alloc(0);
@@ -18,11 +29,8 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
   let line = 1;
   let batch: LogRecord[] = [];
   const finishEntry = (): void => {
-    const message = fields['MESSAGE'];
-    if (message !== undefined && hasNeedle(message)) {
-      const record = recordFromFields(fields, spec, entryLine);
-      if (record && lookAlike(`${record.ident ?? ''}: ${record.message}`) === null) batch.push(record);
-    }
+    const record = journalEntryRecord(fields, spec, entryLine);
+    if (record) batch.push(record);
     fields = {};
   };
   for await (const chunk of chunks) {

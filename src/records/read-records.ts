@@ -12,6 +12,8 @@ import { parseJournalPrefix } from './journal-prefix.js';
 import { YearlessClock, readDatedStamp, type ClockOptions } from './clock.js';
 import { jsonLineToRecord } from './journal-json.js';
 import { readExportRecords } from './journal-export.js';
+import { MAX_IN_MEMORY_JOURNAL_BYTES, readJournalFileRecords } from './journal-file.js';
+import { hasJournalSignature, isJournalFile } from '../sources/journal-file/sniff.js';
 
 /** One input to read. */
 export interface InputSpec {
@@ -22,6 +24,10 @@ export interface InputSpec {
   readonly reference?: Date;
   /** Node name to use when lines carry none (e.g. from a per-node folder). */
   readonly nodeHint?: string | null;
+  /** The file behind `chunks`, when there is one: a binary journal file is read from it by offset. */
+  readonly path?: string;
+  /** Journal files: keep only entries with one of these `FIELD=value` pairs (live mode's selection). */
+  readonly journalMatch?: readonly string[];
 }
 
 /** Options for reading. */
@@ -48,6 +54,10 @@ function prefilterFor(format: InputFormat): Prefilter {
 
 /** Reads records in batches. Errors go to `report` (one line each); what was read before stays. */
 export async function* readRecords(spec: InputSpec, options: ReadOptions, report: ReadReport): AsyncGenerator<LogRecord[]> {
+  if (spec.path !== undefined && options.inputFormat === undefined && await isJournalFile(spec.path)) {
+    yield* readJournalFileRecords({ path: spec.path }, spec, report, spec.journalMatch);
+    return;
+  }
   const source = spec.chunks()[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
   try {
@@ -58,6 +68,18 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
   }
   if (first.done) { report.format = options.inputFormat ?? 'cat'; return; }
   const head = first.value;
+  if (hasJournalSignature(head)) {
+    // Piped, or inside gzip/xz/zstd: a journal is read by offset, so it is gathered first.
+    let bytes: Buffer | null;
+    try { bytes = await gather(head, source, MAX_IN_MEMORY_JOURNAL_BYTES); } catch (err) {
+      report.format = 'journal-file';
+      report.errors.push({ source: spec.name, message: err instanceof InputReadError ? err.message : (err as Error).message });
+      return;
+    }
+    if (bytes === null) report.errors.push({ source: spec.name, message: `journal file over ${MAX_IN_MEMORY_JOURNAL_BYTES >> 20} MiB in a stream or compressed file: decompress it to disk first` });
+    else yield* readJournalFileRecords({ bytes }, spec, report, spec.journalMatch);
+    return;
+  }
   const headText = head.subarray(0, 64 * 1024).toString('utf8');
   const format = options.inputFormat ?? detectFormat(spec.name, headText);
   report.format = format;
@@ -95,6 +117,19 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
     report.errors.push({ source: spec.name, message: `${message} after ${report.stats.lines} lines` });
   } finally {
     noteStats(spec.name, report);
+  }
+}
+
+/** The whole input in one buffer, or null past `limit` bytes. */
+async function gather(head: Buffer, rest: AsyncIterator<Buffer>, limit: number): Promise<Buffer | null> {
+  const parts = [head];
+  let size = head.length;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return Buffer.concat(parts, size);
+    size += next.value.length;
+    if (size > limit) { await rest.return?.(); return null; }
+    parts.push(Buffer.from(next.value)); // chunks may be reused buffers
   }
 }
 

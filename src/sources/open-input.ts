@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { createGunzip } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { hasJournalSignature } from './journal-file/sniff.js';
 
 /** Chunk size for reading: large reads, few syscalls. */
 export const CHUNK_BYTES = 1 << 20;
@@ -19,7 +20,7 @@ export function sniffContainer(head: Buffer): Container {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-  if (head.length >= 8 && head.subarray(0, 8).toString('latin1') === 'LPKSHHRH') return 'journal-file';
+  if (hasJournalSignature(head)) return 'journal-file';
   return 'plain';
 }
 
@@ -54,17 +55,15 @@ function decompressWithCommand(command: string, source: AsyncIterable<Buffer>): 
 }
 
 /** Wraps a raw byte stream: sniffs the container and yields decompressed chunks. */
-export async function* decodeContainer(raw: AsyncIterable<Buffer>, name: string): AsyncGenerator<Buffer> {
+export async function* decodeContainer(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const iterator = raw[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
   const head = first.value;
   const container = sniffContainer(head);
   const source = withHead(head, iterator);
-  if (container === 'plain') { yield* source; return; }
-  if (container === 'journal-file') {
-    throw new InputReadError(`${name}: binary journal file; read it with: journalctl --file=${name} -o export | rbd-explain`);
-  }
+  // A journal file passes as it is: the record reader knows it by the same signature.
+  if (container === 'plain' || container === 'journal-file') { yield* source; return; }
   let stream: Readable;
   if (container === 'gzip') {
     const gunzip = createGunzip();
@@ -125,7 +124,7 @@ export async function* readFileChunks(path: string): AsyncGenerator<Buffer> {
     if (bytesRead === 0) return;
     const first = head.subarray(0, bytesRead);
     if (sniffContainer(first) !== 'plain') {
-      yield* decodeContainer(freshChunks(handle, first), path);
+      yield* decodeContainer(freshChunks(handle, first));
       return;
     }
     const buffers = [head, Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import type { Source } from '../sources/sources.js';
 import { toBufferChunks } from '../sources/open-input.js';
-import { findJournalctl, journalctlArgs, journalctlChunks } from '../sources/journalctl.js';
+import { findJournalctl, journalctlArgs, journalctlChunks, liveMatchGroups } from '../sources/journalctl.js';
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
 import { formatIncident } from '../report/text.js';
@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         .option('until', { type: 'string', describe: 'Only lines up to then (same forms as --since)' })
         .option('node', { type: 'string', array: true, describe: 'Only lines of these nodes (repeatable)' })
         .option('unit', { type: 'string', array: true, describe: 'Live mode: read these units instead of the PVE daemons (kernel and PVE CLI lines are always read)' })
-        .option('journal-dir', { type: 'string', describe: 'Live mode on a collected journal: journalctl --directory=DIR' })
+        .option('journal-dir', { type: 'string', describe: 'Live mode on a collected journal (a journal-remote collector, /var/log/journal): its journal files read natively (--follow: journalctl --directory=DIR)' })
         .option('tasks-dir', { type: 'string', default: '/var/log/pve/tasks', describe: 'Live mode: the tasks directory read with the journal (skipped when absent)' })
         .option('follow', { type: 'boolean', default: false, describe: 'Print each incident as soon as it is known and again when it gains evidence (stdin, or journalctl -f in live mode)' })
         .option('jobs', { type: 'number', describe: 'Worker threads reading files in parallel (default: the number of cores)' })
@@ -165,8 +165,12 @@ function timeArg(name: string, value: string | undefined): number | undefined {
   return ms;
 }
 
-/** Live mode: this node's journal (journalctl) and tasks directory. */
+/** Live mode: this node's journal (journalctl; a --journal-dir is read natively) and tasks directory. */
 function liveSources(args: AnalysisArgs, io: CliIo, fromMs: number | undefined, untilMs: number | undefined): Source[] {
+  const tasks: Source[] = !args.follow && existsSync(args['tasks-dir']) ? [{ kind: 'tasks', dir: args['tasks-dir'] }] : [];
+  if (args['journal-dir'] !== undefined && !args.follow) {
+    return [{ kind: 'journal-dir', dir: args['journal-dir'], match: liveMatchGroups(args.unit).flat() }, ...tasks];
+  }
   const bin = findJournalctl(io.env);
   if (!bin) throw new UsageError('no input: no file, no stdin, and no journalctl on this machine to read the journal itself (pipe a log in or name files)');
   const extra = [
@@ -180,9 +184,7 @@ function liveSources(args: AnalysisArgs, io: CliIo, fromMs: number | undefined, 
     extra,
     follow: args.follow,
   });
-  const sources: Source[] = [{ kind: 'stream', spec: { name: 'journalctl', chunks: () => journalctlChunks(bin, jargs) } }];
-  if (!args.follow && existsSync(args['tasks-dir'])) sources.push({ kind: 'tasks', dir: args['tasks-dir'] });
-  return sources;
+  return [{ kind: 'stream', spec: { name: 'journalctl', chunks: () => journalctlChunks(bin, jargs) } }, ...tasks];
 }
 
 async function runAnalysis(args: AnalysisArgs, io: CliIo): Promise<number> {

@@ -75,10 +75,11 @@ test('live mode on a real journal file (systemd-journal-remote) + the tasks dire
     const run = await runCli(args, null, env);
     assert.is(run.code, 1, run.stderr);
     const doc = JSON.parse(run.stdout) as { incidents: Incident[]; inputs: { source: string; format: string; lines: number }[] };
-    assert.equal(doc.inputs[0], { source: 'journalctl', format: 'export', lines: doc.inputs[0]?.lines ?? 0 });
+    // --journal-dir reads the journal files natively (PATH has journalctl here, but it is not run).
+    assert.equal(doc.inputs[0], { source: dir, format: 'journal-file', lines: doc.inputs[0]?.lines ?? 0 });
     const k = doc.incidents.find((i) => i.cause === 'keyring-missing');
     assert.ok(k, doc.incidents.map((i) => i.cause).join());
-    assert.ok(k.evidence.some((e) => e.source === 'journalctl' && e.text === 'start failed: QEMU exited with code 1'));
+    assert.ok(k.evidence.some((e) => e.source === join(dir, 'remote.journal') && e.text === 'start failed: QEMU exited with code 1'));
     assert.ok(k.evidence.some((e) => e.source.includes('/tasks/0/UPID:pve3:') && e.text.startsWith('kvm: -drive')));
     assert.ok(doc.incidents.some((i) => i.cause === 'krbd-features'), 'kernel lines are read');
     assert.ok(!doc.incidents.some((i) => i.image === 'vm-999-disk-0'), 'other units are left out');

@@ -4,17 +4,17 @@
  *   import { analyzeFiles, formatText } from 'rbd-explain';
  *   const result = await analyzeFiles(['/var/log/syslog']);
  */
-export { analyze, analyzeFiles, analyzeText, analyzeStream, inputSpecs } from './analyze.js';
+export { analyze, analyzeFiles, analyzeText, analyzeStream, inputSpecs } from './pipeline/analyze.js';
 /** Reads one input's records (for tools that want records, not incidents). */
 export { readRecords as records } from './records/read-records.js';
 export type { InputSpec, ReadOptions, ReadReport } from './records/read-records.js';
-export type { AnalyzeInput, AnalyzeOptions, AnalysisEvent } from './analyze.js';
+export type { AnalyzeInput, AnalyzeOptions, AnalysisEvent } from './pipeline/analyze.js';
 export { CAUSES, CAUSE_IDS, isCauseId } from './causes.js';
 export type { CauseId, CauseInfo } from './causes.js';
 export type * from './types.js';
 
-export { parseLine } from './parse-line.js';
-export type { ParsedLine } from './parse-line.js';
+export { parseLine } from './pipeline/parse-line.js';
+export type { ParsedLine } from './pipeline/parse-line.js';
 export { extractMessage } from './extract/extract.js';
 export type { DetailedExtraction } from './extract/extract.js';
 export { parsePayload } from './extract/payload.js';
@@ -22,10 +22,10 @@ export type { Layer, LayerKind, PayloadParse } from './extract/payload.js';
 export { parseRbdSpec, findRbdSpecs, targetFromSpec } from './extract/rbd-spec.js';
 export type { RbdSpecParse } from './extract/rbd-spec.js';
 export { findBlockdevTargets, parseBlockdevJson } from './extract/blockdev.js';
-export { parseUpid, findUpid, taskLogPath } from './extract/upid.js';
+export { parseUpid, findUpid, taskLogPath } from './upid.js';
 export { SHAPES, matchShapes } from './extract/shapes.js';
 export type { Shape, ShapeHit } from './extract/shapes.js';
-export { NEEDLES, LOOK_ALIKES, lookAlike } from './extract/prefilter.js';
+export { NEEDLES, LOOK_ALIKES, lookAlike } from './sources/prefilter.js';
 export { ERRNO_TEXTS, errnoFromText } from './extract/errno.js';
 
 export { RULES } from './classify/rules.js';
@@ -43,7 +43,7 @@ export { formatJson, formatNdjsonIncident } from './report/json.js';
 export { redact } from './redact.js';
 export { parseJournalPrefix } from './records/journal-prefix.js';
 export type { JournalPrefixParse } from './records/journal-prefix.js';
-export { detectFormat } from './sources/detect-format.js';
+export { detectFormat } from './records/detect-format.js';
 
 export { attachConfig } from './correlate/attach-config.js';
 export { crossNodeIncidents, CROSS_NODE_RULES } from './correlate/cross-node.js';
@@ -52,8 +52,8 @@ export { main } from './cli/main.js';
 export type { CliIo } from './cli/main.js';
 export * from './doctor/index.js';
 export * from './probe/index.js';
-export { resolveSources } from './analyze.js';
-export type { Source } from './sources/sources.js';
+export { resolveSources } from './pipeline/analyze.js';
+export type { Source } from './pipeline/sources.js';
 export { readTasksDir, isTasksDir, parseIndexLine } from './sources/tasks-dir.js';
 export type { TasksDir, TaskIndexEntry } from './sources/tasks-dir.js';
 export { journalctlArgs, findJournalctl, DEFAULT_UNITS, DEFAULT_IDENTIFIERS } from './sources/journalctl.js';

@@ -109,6 +109,8 @@ export interface Evidence {
    * the command line, or a success on another node. Absent on config-file evidence (doctor).
    */
   readonly role?: 'failure' | 'context';
+  /** True on the one line that decided the incident's cause (errno and phase come from it); always shown. */
+  readonly decisive?: true;
 }
 
 /** A command to run to confirm or fix, filled in from the log. */

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeFiles, analyzeText, analyze } from '../src/analyze.js';
+import { analyzeFiles, analyzeText, analyze } from '../src/pipeline/analyze.js';
 import { runCli } from './helpers/cli.js';
 
 const TASK10 = 'examples/task10-short.log';

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, openSync, writeSync, closeSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { analyzeFiles } from '../src/analyze.js';
+import { analyzeFiles } from '../src/pipeline/analyze.js';
 import { runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rbdx-bad-'));

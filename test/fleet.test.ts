@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { analyze, type AnalyzeOptions } from '../src/analyze.js';
+import { analyze, type AnalyzeOptions } from '../src/pipeline/analyze.js';
 import { expandInputs, sortRotated } from '../src/cli/expand-inputs.js';
 import { readTasksDir, parseIndexLine } from '../src/sources/tasks-dir.js';
 import { Correlator } from '../src/correlate/correlator.js';

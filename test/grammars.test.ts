@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseRbdSpec, findRbdSpecs, targetFromSpec } from '../src/extract/rbd-spec.js';
 import { findBlockdevTargets } from '../src/extract/blockdev.js';
-import { parseUpid, findUpid, taskLogPath } from '../src/extract/upid.js';
+import { parseUpid, findUpid, taskLogPath } from '../src/upid.js';
 import { parseJournalPrefix } from '../src/records/journal-prefix.js';
 import { parsePayload } from '../src/extract/payload.js';
 import { ERRNO_TEXTS } from '../src/extract/errno.js';

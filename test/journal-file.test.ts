@@ -15,7 +15,7 @@ import { entryTextFields, readJournalFileRecords } from '../src/records/journal-
 import { journalEntryRecord } from '../src/records/journal-export.js';
 import { newScanStats } from '../src/sources/split-lines.js';
 import type { ReadReport } from '../src/records/read-records.js';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline/analyze.js';
 import type { LogRecord } from '../src/types.js';
 import { entriesWhollyBelow, flatEntry, gunzipFixture, incidentsWithoutSources, parseExport } from './helpers/journal.js';
 

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalFileReader } from '../src/sources/journal-file/reader.js';
-import { analyze } from '../src/analyze.js';
+import { analyze } from '../src/pipeline/analyze.js';
 import { journalctlArgs } from '../src/sources/journalctl.js';
 import type { AnalysisResult } from '../src/types.js';
 import { flatEntry, gunzipFixture, incidentsWithoutSources, parseExport } from './helpers/journal.js';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNeedleScanner, EVERYDAY_WORDS, layout } from '../src/sources/needle-scan.js';
-import { candidateLineStarts, candidateLines, indexOfLines, NEEDLE_LISTS, NEEDLES, type NeedleSet } from '../src/extract/prefilter.js';
+import { candidateLineStarts, candidateLines, indexOfLines, NEEDLE_LISTS, NEEDLES, type NeedleSet } from '../src/sources/prefilter.js';
 
 function reference(buf: Buffer, needles: readonly string[]): { starts: number[]; newlines: number } {
   const starts = new Set<number>();

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeFiles } from '../src/analyze.js';
+import { analyzeFiles } from '../src/pipeline/analyze.js';
 import { judge, indistinguishable, type RenderingKind } from './helpers/expectation.js';
 
 const ROOT = 'fixtures/real';

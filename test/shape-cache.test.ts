@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ShapeCache, shapeKey } from '../src/extract/shape-cache.js';
+import { ShapeCache, shapeKey } from '../src/grammar/shape-cache.js';
 import { analyzeFiles, extractMessage } from '../src/index.js';
 
 // The oracle: the rules of shape-cache.ts written as regular expressions, applied in turn.
@@ -72,7 +72,7 @@ test('shapeKey agrees with the oracle on random text built from ids, words and s
 
 /** Every text file under the fixture folders and examples. */
 function fixtureFiles(): string[] {
-  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir)) {

@@ -26,20 +26,11 @@ export interface CommandTemplate {
   readonly purpose: string;
   readonly template: string;
   readonly changesCluster: boolean;
+  /** Only offered when the log gave these values (no placeholder would make sense). */
+  readonly needs?: readonly (keyof CommandValues)[];
+  /** Not offered once the incident's evidence includes the Proxmox task log. */
+  readonly unlessTaskLogRead?: true;
 }
-
-/** The one command that separates the top candidates (article: Triage, "ls works but info fails ⇒ caps"). */
-export const DISCRIMINATOR: CommandTemplate = {
-  purpose: 'Separate auth from caps: if ls fails too it is auth (client name, key, keyring); if only info fails it is caps',
-  template: 'rbd {confOpt}-p {pool} ls {authOpts} && rbd {confOpt}info {pool}/{image} {authOpts}',
-  changesCluster: false,
-};
-
-export const REPRODUCE: CommandTemplate = {
-  purpose: 'Reproduce the open with the same conf, client and keyring as the failing process',
-  template: 'rbd {confOpt}info {pool}/{image} {authOpts}',
-  changesCluster: false,
-};
 
 export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplate[]>> = {
   'mon-unreachable': [
@@ -89,7 +80,7 @@ export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplat
     { purpose: 'Disable features the kernel client lacks (check the kernel message first)', template: 'rbd {confOpt}feature disable {pool}/{image} object-map fast-diff deep-flatten {authOpts}', changesCluster: true },
   ],
   unknown: [
-    { purpose: 'Read the task log for QEMU\'s own message', template: 'cat {taskLog}', changesCluster: false },
+    { purpose: 'Read the task log for QEMU\'s own message', template: 'cat {taskLog}', changesCluster: false, needs: ['taskLog'], unlessTaskLogRead: true },
   ],
 };
 

@@ -4,6 +4,7 @@
  * entry with samples; test/rules.test.ts checks every sample and every cause id.
  */
 import type { Rule } from './rule-types.js';
+import { RBD_COMMAND_LAYERS } from '../extract/wrappers.js';
 
 const CONNECT_SHAPES = [
   'qemu.error-connecting', 'rbd.couldnt-connect', 'radosperl.connect-failed', 'ceph.librados-auth-error',
@@ -14,7 +15,7 @@ const KVM_DRIVE = 'kvm: -drive file=rbd:vmdata/vm-101-disk-0:conf=/etc/pve/ceph.
 
 export const RULES: readonly Rule[] = [
   {
-    id: 'keyring-not-found',
+    id: 'keyring-not-loaded-message',
     causes: { 'keyring-missing': 0.95 },
     explainsAway: ['image-not-found', 'mon-unreachable', 'caps-insufficient'],
     when: {
@@ -130,7 +131,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'mon-timeout',
+    id: 'connect-timeout-message',
     causes: { 'mon-unreachable': 0.9 },
     when: { shapes: ['ceph.auth-timeout', 'ceph.osdmap-timeout', 'pve.got-timeout', 'kernel.mon-unreachable'] },
     explanation: {
@@ -145,7 +146,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'timeout-errno',
+    id: 'errno-110-timeout',
     causes: { 'mon-unreachable': 0.85 },
     when: { errno: [110] },
     explanation: {
@@ -160,7 +161,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'mon-refused',
+    id: 'connect-refused-errno',
     causes: { 'mon-unreachable': 0.85 },
     when: { errno: [101, 111, 113], phases: ['connect'] },
     explanation: {
@@ -205,7 +206,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'conf-missing',
+    id: 'conf-unreadable-message',
     causes: { 'config-split': 0.9 },
     explainsAway: ['image-not-found', 'keyring-missing', 'mon-unreachable'],
     when: { shapes: ['qemu.error-reading-conf', 'radosperl.config-missing', 'radosperl.conf-read-failed', 'ceph.conf-parse-error', 'ceph.global-init-conf'] },
@@ -221,7 +222,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'no-monitors-in-conf',
+    id: 'no-monitor-address-message',
     causes: { 'config-split': 0.9 },
     explainsAway: ['image-not-found', 'keyring-missing', 'mon-unreachable'],
     when: { shapes: ['ceph.cannot-identify-monitors', 'ceph.dns-srv'] },
@@ -286,7 +287,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'image-missing',
+    id: 'open-enoent',
     causes: { 'image-not-found': 0.9 },
     when: {
       shapes: ['qemu.error-reading-header', 'rbd.error-opening-image', 'qemu.error-getting-image-info', 'rbd.snap-context', 'librbd.open-failed'],
@@ -304,7 +305,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'namespace-missing',
+    id: 'namespace-not-found-message',
     causes: { 'image-not-found': 0.85 },
     when: { shapes: ['qemu.namespace-missing', 'rbd.namespace-missing'] },
     explanation: {
@@ -319,7 +320,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'pool-missing',
+    id: 'error-opening-pool',
     causes: { 'image-not-found': 0.75, 'config-split': 0.25 },
     when: { shapes: ['qemu.error-opening-pool', 'rbd.error-opening-pool', 'rbd.default-pool-hint', 'pve.usage-stats'] },
     explanation: {
@@ -409,7 +410,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'image-held',
+    id: 'lock-or-watcher-message',
     causes: { 'image-busy': 0.9 },
     when: {
       shapes: ['rbd.watchers', 'rbd.watchers-hint', 'librbd.watch-failed', 'librbd.break-lock-failed', 'librbd.exclusive-lock',
@@ -430,7 +431,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'blocklisted',
+    id: 'errno-108-shutdown',
     causes: { 'image-busy': 0.9 },
     when: { errno: [108] },
     explanation: {
@@ -445,7 +446,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'busy-errno',
+    id: 'errno-16-busy',
     causes: { 'image-busy': 0.85 },
     when: { errno: [16] },
     explanation: {
@@ -460,7 +461,7 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'krbd-cannot-map',
+    id: 'kernel-feature-message',
     causes: { 'krbd-features': 0.85 },
     when: { shapes: ['rbd.feature-mismatch', 'kernel.unsupported-features', 'kernel.protocol-mismatch', 'pve.krbd-device-missing'] },
     explanation: {
@@ -543,7 +544,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'rbd-exit-enoent',
     causes: { 'keyring-missing': 0.4, 'image-not-found': 0.4, 'config-split': 0.2 },
-    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed', 'command-failed'], errno: [2] },
+    when: { shapes: ['pve.exit-code'], layers: [...RBD_COMMAND_LAYERS, 'command-failed'], errno: [2] },
     explanation: {
       symptom: '`rbd` exited with status 2 (No such file or directory) and printed nothing Proxmox kept.',
       cause: 'Something the call needed is missing: the keyring file, the conf, the pool or the image.',
@@ -558,7 +559,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'rbd-exit-denied',
     causes: { 'caps-insufficient': 0.35, 'client-mismatch': 0.3, 'key-stale': 0.25, 'config-split': 0.1 },
-    when: { shapes: ['pve.exit-code'], layers: ['rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed', 'command-failed'], errno: [1, 13] },
+    when: { shapes: ['pve.exit-code'], layers: [...RBD_COMMAND_LAYERS, 'command-failed'], errno: [1, 13] },
     explanation: {
       symptom: '`rbd` exited with a permission error and printed nothing Proxmox kept.',
       cause: 'Either the cluster refused the key (client name, stale key) or the caps refused the operation.',

@@ -7,7 +7,7 @@
 import type FastGlob from 'fast-glob';
 import { stat } from 'node:fs/promises';
 import { dirname, relative, sep } from 'node:path';
-import type { Source } from '../sources/sources.js';
+import type { Source } from '../pipeline/sources.js';
 import { isTasksDir } from '../sources/tasks-dir.js';
 
 /** fast-glob, loaded on the first glob or directory (plain file arguments never need it). */

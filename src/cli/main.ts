@@ -4,14 +4,14 @@
  */
 import yargs from 'yargs';
 import type { Readable, Writable } from 'node:stream';
-import { analyze, analyzeStream, type AnalyzeOptions } from '../analyze.js';
+import { analyze, analyzeStream, type AnalyzeOptions } from '../pipeline/analyze.js';
 import type { AnalysisResult, InputFormat } from '../types.js';
 import { formatText } from '../report/text.js';
 import { formatJson, formatNdjsonIncident } from '../report/json.js';
 import { wantColor } from '../report/style.js';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import type { Source } from '../sources/sources.js';
+import type { Source } from '../pipeline/sources.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import { findJournalctl, journalctlArgs, journalctlChunks, liveMatchGroups } from '../sources/journalctl.js';
 import { parseTimeArg } from './time-arg.js';

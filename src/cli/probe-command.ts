@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { runProbe, formatProbeText, probeToNdjson, probeExitCode, operationFromPhase, defaultCompareConf } from '../probe/index.js';
 import type { ProbeOperation, ProbeTarget } from '../probe/types.js';
 import { parseStorageCfg, resolveStorageAccess, parseCephConf, confValue } from '../doctor/index.js';
-import { analyzeFiles } from '../analyze.js';
+import { analyzeFiles } from '../pipeline/analyze.js';
 import { splitMonHosts } from '../extract/rbd-spec.js';
 
 /** Parsed `probe` arguments. */

@@ -4,13 +4,14 @@
  * `incidents()` renders the current state at any time.
  */
 import { createHash } from 'node:crypto';
-import { CAUSES, type CauseId } from '../causes.js';
-import type { Candidate, Evidence, Incident, LogRecord, SuggestedCommand } from '../types.js';
+import type { CauseId } from '../causes.js';
+import type { Evidence, Incident, LogRecord } from '../types.js';
 import type { DetailedExtraction } from '../extract/extract.js';
-import { findUpid, parseUpid, taskLogPath } from '../extract/upid.js';
+import { findUpid, parseUpid, taskLogPath } from '../upid.js';
 import { isFailure, matchRules, rankCauses } from '../classify/engine.js';
 import type { Rule } from '../classify/rule-types.js';
-import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';
+import type { CommandValues } from '../classify/commands.js';
+import { diagnose } from '../classify/diagnose.js';
 import { redact } from '../redact.js';
 import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
 import { fleetKey, mergeByFleetKey, mergeGroup, timelineOf } from './merge.js';
@@ -383,18 +384,11 @@ export class Correlator {
   }
 
   private render(g: Group): Incident {
-    const candidates = rankCauses(g.rules);
-    const top: Candidate = candidates[0] ?? { cause: 'unknown', confidence: 0 };
     const lines = [...g.failures, ...g.context];
     const first = <T>(pick: (l: Line) => T | null | undefined): T | null => {
       for (const l of lines) { const v = pick(l); if (v !== null && v !== undefined) return v; }
       return null;
     };
-    // The line that best supports the top cause decides errno and phase.
-    const best = g.failures.find((l) => l.rules.some((r) => (r.causes[top.cause] ?? 0) > 0 && !r.fallback))
-      ?? g.failures.find((l) => l.x.errno !== null) ?? g.failures[0];
-    const explaining = [...g.rules].filter((r) => (r.causes[top.cause] ?? 0) > 0)
-      .sort((a, b) => (b.causes[top.cause] ?? 0) - (a.causes[top.cause] ?? 0))[0] ?? g.rules[0];
     const upid = g.upid ?? first((l) => l.x.upid?.text);
     const parsedUpid = upid ? findUpid(upid) : null;
     const values: CommandValues = {
@@ -411,26 +405,26 @@ export class Correlator {
       vmid: first((l) => l.x.vmid),
     };
     const failureLines = new Set(g.failures);
+    const d = diagnose({
+      lines: lines.map((l) => ({ x: l.x, rules: l.rules, failure: failureLines.has(l), fromTaskLog: l.record.upid !== null })),
+      rules: g.rules,
+      values,
+    });
+    const decisive = d.decidingLine !== null ? lines[d.decidingLine] : undefined;
     const evidence: Evidence[] = lines
-      .map((l) => ({ source: l.record.source, line: l.record.line, time: l.record.time, text: redact(l.record.message), role: failureLines.has(l) ? 'failure' as const : 'context' as const }))
+      .map((l): Evidence => ({
+        source: l.record.source, line: l.record.line, time: l.record.time, text: redact(l.record.message),
+        role: failureLines.has(l) ? 'failure' : 'context', ...(l === decisive ? { decisive: true } : {}),
+      }))
       .sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
-    const discriminating = candidates.length > 1 && (candidates[1]?.confidence ?? 0) >= top.confidence * 0.5;
-    const authVsCaps = discriminating && candidates.slice(0, 3).some((c) => c.cause === 'caps-insufficient')
-      && candidates.slice(0, 3).some((c) => ['client-mismatch', 'key-stale', 'keyring-missing'].includes(c.cause));
-    const commands = buildCommands(top.cause, candidates, values, authVsCaps);
-    const refs = [...new Set([...g.rules.flatMap((r) => r.refs), ...CAUSES[top.cause].refs])];
     return {
       id: `inc-${createHash('sha1').update(g.key).digest('hex').slice(0, 10)}`,
-      cause: top.cause,
-      confidence: top.confidence,
-      candidates,
+      cause: d.top.cause,
+      confidence: d.top.confidence,
+      candidates: [...d.candidates],
       rules: [...g.ruleIds],
-      explanation: explaining ? { ...explaining.explanation } : { symptom: '', cause: '', fix: '' },
-      discriminator: discriminating
-        ? authVsCaps
-          ? 'Run rbd ls, then rbd info, with the same identity: ls failing too means auth (client name, key, keyring); only info failing means caps.'
-          : `Tell ${candidates.slice(0, 2).map((c) => c.cause).join(' and ')} apart with the first command of each.`
-        : null,
+      explanation: d.decidingRule ? { ...d.decidingRule.explanation } : { symptom: '', cause: '', fix: '' },
+      discriminator: d.discriminator?.text ?? null,
       node: g.node ?? parsedUpid?.node ?? null,
       badNodes: [],
       goodNodes: [],
@@ -443,8 +437,8 @@ export class Correlator {
       keyring: values.keyring,
       conf: values.conf,
       monHosts: values.monHosts,
-      errno: best?.x.errno ?? first((l) => l.x.errno),
-      phase: best?.x.phase ?? first((l) => l.x.phase),
+      errno: d.errno,
+      phase: d.phase,
       operation: parsedUpid?.type ?? first((l) => l.x.operation),
       vmid: values.vmid,
       upid,
@@ -453,8 +447,8 @@ export class Correlator {
       count: g.count,
       timeline: timelineOf(g.hours),
       evidence,
-      commands,
-      refs,
+      commands: [...d.commands],
+      refs: [...d.refs],
       configFindings: [],
       confirmed: false,
     };
@@ -473,27 +467,6 @@ function subjectsOf(line: Line): string[] {
   const t = line.x.target;
   if (t?.image) out.push(`${node}|img|${t.pool ?? ''}/${t.image}`);
   if (line.x.vmid !== null) out.push(`${node}|vm|${line.x.vmid}`);
-  return out;
-}
-
-function buildCommands(cause: CauseId, candidates: readonly Candidate[], values: CommandValues, authVsCaps: boolean): SuggestedCommand[] {
-  const templates: CommandTemplate[] = [];
-  if (values.pool && values.image && cause !== 'mon-unreachable') templates.push(REPRODUCE);
-  if (authVsCaps) templates.push(DISCRIMINATOR);
-  templates.push(...COMMANDS_BY_CAUSE[cause]);
-  for (const runnerUp of candidates.slice(1, 3)) {
-    const firstCheck = COMMANDS_BY_CAUSE[runnerUp.cause].find((t) => !t.changesCluster);
-    if (firstCheck) templates.push(firstCheck);
-  }
-  if (cause !== 'unknown' && values.taskLog) templates.push(...COMMANDS_BY_CAUSE.unknown);
-  const seen = new Set<string>();
-  const out: SuggestedCommand[] = [];
-  for (const t of templates) {
-    const command = fillTemplate(t.template, values);
-    if (seen.has(command)) continue;
-    seen.add(command);
-    out.push({ purpose: fillTemplate(t.purpose, values), command, changesCluster: t.changesCluster });
-  }
   return out;
 }
 

@@ -1,6 +1,6 @@
 /** Reads PVE 9 `-blockdev {json}` arguments with the BlockdevJson grammar and finds the rbd node. */
-import { grammars } from './grammars.js';
-import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
+import { grammars } from '../grammar/grammars.js';
+import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
 /** A JSON value as the grammar builds it. */

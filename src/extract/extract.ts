@@ -4,15 +4,16 @@ import { parsePayload, type Layer } from './payload.js';
 import { matchShapes, type ShapeHit } from './shapes.js';
 import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
 import { findBlockdevTargets } from './blockdev.js';
-import { parseUpid, upidVmid } from './upid.js';
+import { parseUpid, upidVmid } from '../upid.js';
 import { redact } from '../redact.js';
+import { WRAPPERS } from './wrappers.js';
 
 /** An Extraction plus what later stages need but the public type leaves out. */
 export interface DetailedExtraction extends Extraction {
   readonly layers: readonly Layer[];
   readonly body: string;
-  /** auth-bad-method: what the server allows / the client supports. */
-  readonly authMethods: { readonly allowed: string; readonly supported: string } | null;
+  /** auth-bad-method: the auth method numbers the server allows / the client supports (1 none, 2 cephx). */
+  readonly authMethods: { readonly allowed: readonly number[]; readonly supported: readonly number[] } | null;
   /** QEMU/rbd process exit code when the line reports one. */
   readonly exitCode: number | null;
   /** True when an inline `key=` secret was in the line (it is never echoed). */
@@ -33,8 +34,8 @@ const EMPTY_TARGET: RbdTarget = {
 
 function layerPhase(layers: readonly Layer[]): Phase | null {
   for (const layer of layers) {
-    if (layer.kind === 'map-failed' || layer.kind === 'unmap-failed') return 'map';
-    if (layer.kind === 'cfs-lock') return 'lock';
+    const phase = WRAPPERS[layer.kind].phase;
+    if (phase) return phase;
     if (layer.kind === 'rbd-mutating' && layer.detail) {
       const op = layer.detail.split(/\s/)[0] ?? '';
       const phase = PHASE_BY_RBD_OPERATION[op];
@@ -47,9 +48,8 @@ function layerPhase(layers: readonly Layer[]): Phase | null {
 function operationOf(layers: readonly Layer[], upid: Upid | null): string | null {
   const mutating = layers.find((l) => l.kind === 'rbd-mutating');
   if (mutating?.detail) return `rbd ${mutating.detail.split(/\s/)[0] ?? ''}`.trim();
-  if (layers.some((l) => l.kind === 'map-failed')) return 'rbd map';
-  if (layers.some((l) => l.kind === 'unmap-failed')) return 'rbd unmap';
-  if (layers.some((l) => l.kind === 'rbd-query')) return 'rbd query';
+  const named = layers.find((l) => WRAPPERS[l.kind].operation !== null);
+  if (named) return WRAPPERS[named.kind].operation;
   if (upid) return upid.type;
   if (layers.some((l) => l.kind === 'start-failed')) return 'qmstart';
   return null;
@@ -88,7 +88,7 @@ function wrapperTarget(layers: readonly Layer[], message: string): Partial<RbdTa
     if (device[4]) out.snapshot = device[4];
   }
   for (const layer of layers) {
-    if (!layer.detail || !['rbd-mutating', 'map-failed', 'unmap-failed'].includes(layer.kind)) continue;
+    if (!layer.detail || !WRAPPERS[layer.kind].namesImage) continue;
     const m = IMAGE_NAME.exec(layer.detail);
     if (m?.[1] && out.image === undefined) out.image = m[1];
     const snap = m?.[2] ?? /\b(?:snap|to) '([^']+)'|\bsnap ([^\s']+)$/.exec(layer.detail)?.slice(1).find((v) => v !== undefined);
@@ -141,6 +141,11 @@ function rbdCommandTarget(command: string | null | undefined): Partial<RbdTarget
   return out;
 }
 
+/** `1, 2` → [1, 2]: Ceph's list of auth method numbers. */
+function methodList(text: string | undefined): number[] {
+  return (text ?? '').split(/[ ,]+/).filter((n) => n !== '').map(Number);
+}
+
 function framingOf(layers: readonly Layer[], body: string): Extraction['framing'] {
   const start = layers.find((l) => l.kind === 'task-start');
   if (start) return 'task-start';
@@ -163,20 +168,15 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const body = redact((parsed?.body ?? message).trim());
   let errno = parsed?.errno ?? null;
 
-  const hits: ShapeHit[] = matchShapes(body);
+  const hits: ShapeHit[] = matchShapes(body, layers);
   const command = layers.find((l) => l.kind === 'command-failed');
   const shapes = hits.map((h) => h.shape.id);
-  let exitCode: number | null = null;
-  const exit = /^exit code (\d+)$/.exec(body) ?? /^QEMU exited with code (\d+)/.exec(body);
-  if (exit?.[1]) exitCode = Number(exit[1]);
+  const exitText = hits.find((h) => h.fields.exitCode)?.fields.exitCode;
+  const exitCode = exitText ? Number(exitText) : null;
   const rbdCommand = rbdCommandTarget(command?.detail);
   // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b, PC-07).
-  if (errno === null && exitCode !== null
-    && (rbdCommand !== null || layers.some((l) => ['rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed'].includes(l.kind)))) {
+  if (errno === null && exitCode !== null && (rbdCommand !== null || layers.some((l) => WRAPPERS[l.kind].rbdCommand))) {
     errno = exitCode;
-  }
-  if (command && body === 'got timeout') {
-    shapes.unshift(command.detail && /\/kvm\b|qemu-system/.test(command.detail) ? 'pve.kvm-start-timeout' : 'pve.command-timeout');
   }
 
   const specs = findRbdSpecs(message);
@@ -206,7 +206,6 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
 
   const phase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? layerPhase(layers);
   const bad = hits.find((h) => h.shape.id === 'ceph.auth-bad-method');
-  const badMatch = bad ? bad.shape.pattern.exec(body) : null;
   const storageHit = hits.find((h) => h.fields.storage)?.fields.storage ?? null;
   const lockLayer = layers.find((l) => l.kind === 'cfs-lock');
   const lockStorage = storageFromLock(lockLayer?.detail) ?? storageFromLock(hits.find((h) => h.fields.lock)?.fields.lock);
@@ -223,7 +222,7 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
     framing: framingOf(layers, body),
     layers,
     body,
-    authMethods: badMatch ? { allowed: (badMatch[1] ?? '').trim(), supported: (badMatch[2] ?? '').trim() } : null,
+    authMethods: bad ? { allowed: methodList(bad.fields.authAllowed), supported: methodList(bad.fields.authSupported) } : null,
     exitCode,
     hadInlineKey,
   };

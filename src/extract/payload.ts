@@ -4,9 +4,9 @@
  * The grammar runs once per message shape (see shape-cache.ts); values come from spans.
  */
 import type { Node } from 'ohm-js';
-import { grammars } from './grammars.js';
+import { grammars } from '../grammar/grammars.js';
 import { errnoFromText } from './errno.js';
-import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
+import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 
 /** Kinds of wrapper layer, named after what prints them. */
 export type LayerKind =

@@ -1,6 +1,6 @@
 /** Reads QEMU `rbd:` filenames (legacy -drive form) into an RbdTarget, with the RbdSpec grammar. */
-import { grammars } from './grammars.js';
-import { grammarCache, spanOf, at, type Span } from './shape-cache.js';
+import { grammars } from '../grammar/grammars.js';
+import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
 /** Every option of the filename, unescaped. `key` (an inline secret) is kept out. */

@@ -1,13 +1,16 @@
 /**
  * Message shapes: which known message the innermost text of a line is, the phase it
- * belongs to, and which values it names. Data only; the catalog ids in comments refer
- * to shared/reference/message-catalog.md. Order matters: the first shape that matches
- * decides the phase, so specific shapes come before generic ones.
+ * belongs to, and which values it names. Data only, and the one registry of shapes: the
+ * engine, the rules and the tests read every shape id from here. The catalog ids in
+ * comments (CL-01, RB-09, …) refer to docs/message-catalog.md. Order matters: the first
+ * shape that matches decides the phase, so specific shapes come before generic ones.
  */
 import type { Phase } from '../types.js';
+import type { Layer, LayerKind } from './payload.js';
 
 /** Fields a shape can capture from its match. */
-export type ShapeField = 'image' | 'pool' | 'namespace' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock' | 'errno';
+export type ShapeField = 'image' | 'pool' | 'namespace' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock' | 'errno'
+  | 'exitCode' | 'authAllowed' | 'authSupported';
 
 /** One known message. */
 export interface Shape {
@@ -19,9 +22,20 @@ export interface Shape {
   readonly captures?: Partial<Record<ShapeField, number | readonly number[]>>;
   /** True for an error; false for context (e.g. a QEMU exit code). */
   readonly failure: boolean;
+  /**
+   * The text only counts as this shape inside this wrapper (`command '…' failed: got timeout`):
+   * `detail` / `notDetail` test the wrapper's detail (the command line).
+   */
+  readonly wrappedBy?: { readonly layer: LayerKind; readonly detail?: RegExp; readonly notDetail?: RegExp };
 }
 
+/** Proxmox's kvm command line, as run_command names it. */
+const KVM_COMMAND = /\/kvm\b|qemu-system/;
+
 export const SHAPES: readonly Shape[] = [
+  // run_command's timeout (PC-07), told apart by the command it killed: a VM start or anything else.
+  { id: 'pve.kvm-start-timeout', pattern: /^got timeout$/, phase: null, failure: true, wrappedBy: { layer: 'command-failed', detail: KVM_COMMAND } },
+  { id: 'pve.command-timeout', pattern: /^got timeout$/, phase: null, failure: true, wrappedBy: { layer: 'command-failed', notDetail: KVM_COMMAND } },
   // Ceph client library (CL-xx), after the Ceph log prefix.
   { id: 'ceph.keyring-not-found', pattern: /^auth: unable to find a keyring on (\S+)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
   { id: 'ceph.keyring-load-failed', pattern: /^auth: (?:(?:failed to load|error reading file:?|error parsing file) (\S+?):?(?:\s|$)|failed to decode key\b)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
@@ -30,7 +44,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'ceph.no-keyring-disabled-cephx', pattern: /no keyring found; disabled cephx authentication/, phase: 'connect', failure: true },
   { id: 'ceph.missing-keyring-cephx', pattern: /missing keyring, cannot use cephx/, phase: 'connect', failure: true },
   { id: 'ceph.auth-protocol-invalid', pattern: /^AuthRegistry\(\w*\) WARNING: (?:unknown auth protocol defined|no auth protocol defined|empty auth protocol list)/, phase: 'config', failure: true },
-  { id: 'ceph.auth-bad-method', pattern: /handle_auth_bad_method server allowed_methods \[([\d, ]*)\] but i only support \[([\d, ]*)\]/, phase: 'connect', failure: true },
+  { id: 'ceph.auth-bad-method', pattern: /handle_auth_bad_method server allowed_methods \[([\d, ]*)\] but i only support \[([\d, ]*)\]/, phase: 'connect', captures: { authAllowed: 1, authSupported: 2 }, failure: true },
   { id: 'ceph.auth-timeout', pattern: /authenticate timed out after (\d+)/, phase: 'connect', failure: true },
   { id: 'ceph.cannot-identify-monitors', pattern: /cannot identify monitors to contact/, phase: 'config', failure: true },
   { id: 'ceph.failed-to-get-config', pattern: /get_monmap_and_config failed to get config/, phase: 'connect', failure: true },
@@ -83,7 +97,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'qemu.request-failed', pattern: /^rbd request failed/, phase: null, failure: true },
   // "error opening 'rbd:…'" as PVE shows it (article: Task 10): no phase of its own.
   { id: 'pve.error-opening', pattern: /^(?:RBD: )?error opening '?(rbd:[^'\s]*)'?/i, phase: null, failure: true },
-  { id: 'qemu.exited', pattern: /^QEMU exited with code (\d+)/, phase: null, failure: false },
+  { id: 'qemu.exited', pattern: /^QEMU exited with code (\d+)/, phase: null, captures: { exitCode: 1 }, failure: false },
   // rbd CLI (RB-xx)
   { id: 'rbd.couldnt-connect', pattern: /^rbd: couldn't connect to the cluster/, phase: 'connect', failure: true },
   { id: 'rbd.init-failed', pattern: /^rbd: couldn't initialize rados/, phase: 'config', failure: true },
@@ -153,7 +167,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'pve.vm-locked', pattern: /^(?:VM|CT) is locked \((\w+)\)/, phase: 'lock', captures: { lock: 1 }, failure: true },
   { id: 'pve.krbd-device-missing', pattern: /^stat for '(\/dev\/rbd[^']*)' failed/, phase: 'map', failure: true },
   { id: 'pve.got-timeout', pattern: /^got timeout$/, phase: 'connect', failure: true },
-  { id: 'pve.exit-code', pattern: /^exit code (\d+)$/, phase: null, failure: false },
+  { id: 'pve.exit-code', pattern: /^exit code (\d+)$/, phase: null, captures: { exitCode: 1 }, failure: false },
   // run_command: the command was killed, or could not be started at all (PC-07).
   { id: 'pve.command-killed', pattern: /^got signal \d+$/, phase: null, failure: true },
   { id: 'pve.command-not-executed', pattern: /^failed to execute$/, phase: null, failure: true },
@@ -165,12 +179,20 @@ export interface ShapeHit {
   readonly fields: Partial<Record<ShapeField, string>>;
 }
 
-/** Every shape that matches `text`, in table order. */
-export function matchShapes(text: string): ShapeHit[] {
+function inWrapper(shape: Shape, layers: readonly Layer[]): boolean {
+  const w = shape.wrappedBy;
+  if (!w) return true;
+  return layers.some((l) => l.kind === w.layer
+    && (w.detail === undefined || w.detail.test(l.detail ?? ''))
+    && (w.notDetail === undefined || !w.notDetail.test(l.detail ?? '')));
+}
+
+/** Every shape that matches `text` (the innermost text, inside `layers`), in table order. */
+export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeHit[] {
   const hits: ShapeHit[] = [];
   for (const shape of SHAPES) {
     const m = shape.pattern.exec(text);
-    if (!m) continue;
+    if (!m || !inWrapper(shape, layers)) continue;
     const fields: Partial<Record<ShapeField, string>> = {};
     for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number | readonly number[]][]) {
       const value = typeof index === 'number' ? m[index] : index.map((i) => m[i]).find((v) => v !== undefined);

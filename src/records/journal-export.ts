@@ -5,7 +5,7 @@
 import type { LogRecord } from '../types.js';
 import type { InputSpec, ReadReport } from './read-records.js';
 import { recordFromFields } from './journal-json.js';
-import { hasNeedle, lookAlike } from '../extract/prefilter.js';
+import { hasNeedle, lookAlike } from '../sources/prefilter.js';
 import { InputReadError } from '../sources/open-input.js';
 
 const MAX_FIELD_BYTES = 64 * 1024 * 1024;

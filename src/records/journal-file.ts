@@ -9,7 +9,7 @@
 import type { LogRecord } from '../types.js';
 import type { InputSpec, ReadReport } from './read-records.js';
 import { journalEntryRecord } from './journal-export.js';
-import { candidateLines } from '../extract/prefilter.js';
+import { candidateLines } from '../sources/prefilter.js';
 import { JournalFileReader, type JournalEntry } from '../sources/journal-file/reader.js';
 import { JournalHeaderError } from '../sources/journal-file/header.js';
 

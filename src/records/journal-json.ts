@@ -3,7 +3,7 @@ import type { LogRecord } from '../types.js';
 import type { NumberedLine } from '../sources/split-lines.js';
 import type { InputSpec, ReadReport } from './read-records.js';
 import { fromRealtimeMicros } from './clock.js';
-import { hasNeedle } from '../extract/prefilter.js';
+import { hasNeedle } from '../sources/prefilter.js';
 
 type JournalJson = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 /** Reads the part of a journal/syslog line before the message, with the JournalPrefix grammar. */
 import type { Node } from 'ohm-js';
-import { grammars } from '../extract/grammars.js';
-import { grammarCache, spanOf, at, type Span } from '../extract/shape-cache.js';
+import { grammars } from '../grammar/grammars.js';
+import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 
 /** The fields of a line prefix. */
 export interface JournalPrefixParse {

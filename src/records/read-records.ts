@@ -5,9 +5,9 @@
 import type { InputError, InputFormat, LogRecord } from '../types.js';
 import { InputReadError } from '../sources/open-input.js';
 import { splitLines, type NumberedLine, type Prefilter, type ScanStats } from '../sources/split-lines.js';
-import { detectFormat } from '../sources/detect-format.js';
-import { lookAlike } from '../extract/prefilter.js';
-import { findUpid } from '../extract/upid.js';
+import { detectFormat } from './detect-format.js';
+import { lookAlike } from '../sources/prefilter.js';
+import { findUpid } from '../upid.js';
 import { parseJournalPrefix } from './journal-prefix.js';
 import { YearlessClock, readDatedStamp, type ClockOptions } from './clock.js';
 import { jsonLineToRecord } from './journal-json.js';

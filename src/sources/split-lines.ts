@@ -2,7 +2,7 @@
  * Splits Buffer chunks into numbered lines with bounded memory. With the prefilter on,
  * only lines that contain a needle are decoded; the others are only counted.
  */
-import { candidateLines, type NeedleSet } from '../extract/prefilter.js';
+import { candidateLines, type NeedleSet } from './prefilter.js';
 
 /** Longest line kept; the rest of a longer line is counted and dropped (a warning says so). */
 export const MAX_LINE_BYTES = 1 << 20;

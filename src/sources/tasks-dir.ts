@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findUpid } from '../extract/upid.js';
+import { findUpid } from '../upid.js';
 import type { Upid } from '../types.js';
 
 /** A finished task as the index (or `active`) records it. */

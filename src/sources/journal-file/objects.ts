@@ -75,7 +75,7 @@ export function objectBytes(ctx: ObjectContext, offset: number, type: ObjectType
 /** A DATA object: one `FIELD=value` payload and the entries that use it. */
 export interface DataObject {
   readonly offset: number;
-  /** `NAME=value`, decompressed; a buffer of its own. */
+  /** `NAME=value`, decompressed; a buffer of its own unless read with `keep: false`. */
   readonly payload: Buffer;
   readonly nextFieldOffset: number;
   /** The first entry using this data, stored inline. */
@@ -88,8 +88,11 @@ export interface DataObject {
 
 const COMPRESSIONS = Object.entries(OBJECT_COMPRESSION_FLAGS) as [PayloadCompression, number][];
 
-/** Reads a DATA object and decompresses its payload. */
-export function readData(ctx: ObjectContext, offset: number): DataObject {
+/**
+ * Reads a DATA object and decompresses its payload. `keep: false` lets an uncompressed payload be
+ * a view of the read cache (valid until the next read), for callers that only look at it once.
+ */
+export function readData(ctx: ObjectContext, offset: number, keep = true): DataObject {
   const bytes = objectBytes(ctx, offset, 'data');
   const flags = bytes[1] as number;
   const payloadAt = FIXED_BYTES.data + (ctx.header.compact ? 8 : 0);
@@ -105,7 +108,7 @@ export function readData(ctx: ObjectContext, offset: number): DataObject {
     try { payload = decompressPayload(compression, raw); } catch (err) {
       throw new JournalObjectError(offset, `data object at ${offset}: ${(err as Error).message}`);
     }
-  } else payload = Buffer.from(raw); // own copy: `bytes` is a view of a cached block
+  } else payload = keep ? Buffer.from(raw) : raw; // a copy of its own: `bytes` is a view of a cached block
   if (payload.length > MAX_PAYLOAD_BYTES) throw new JournalObjectError(offset, `data object at ${offset} holds ${payload.length} bytes`);
   return {
     offset,

@@ -150,7 +150,7 @@ export class JournalFileReader {
     for (let steps = 0; offset !== 0; steps++) {
       if (steps > maxSteps) { onDamage(new JournalObjectError(offset, `MESSAGE data list longer than the ${maxSteps} data objects the header counts`)); break; }
       let data;
-      try { data = readData(this.ctx, offset); } catch (err) {
+      try { data = readData(this.ctx, offset, false); } catch (err) {
         if (!(err instanceof JournalObjectError)) throw err;
         onDamage(err);
         break;

@@ -3,17 +3,19 @@
 // (fixtures/fleet/bundle/pve3); skipped, with a line saying so, where the tool is missing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { journalctlArgs } from '../src/sources/journalctl.js';
 import type { Incident } from '../src/types.js';
 import { runCli } from './helpers/cli.js';
+import { journalTools, testWith } from './helpers/journal-tools.js';
 
 const BUNDLE = 'fixtures/fleet/bundle';
-const REMOTE = ['/lib/systemd/systemd-journal-remote', '/usr/lib/systemd/systemd-journal-remote'].find((p) => existsSync(p)) ?? null;
-const JOURNALCTL = ['/usr/bin/journalctl', '/bin/journalctl'].find((p) => existsSync(p)) ?? null;
+const TOOLS = journalTools(); // installs systemd-journal-remote in CI (root) when missing
+const REMOTE = 'remote' in TOOLS ? TOOLS.remote : null;
+const JOURNALCTL = 'journalctl' in TOOLS ? TOOLS.journalctl : null;
 const BOOT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
 /** One journal export entry (text fields only). */
@@ -61,11 +63,9 @@ test('no journalctl: one line, exit 2', async () => {
   assert.is(run.stderr.trim().split('\n')[0], 'rbd-explain: no input: no file, no stdin, and no journalctl on this machine to read the journal itself (pipe a log in or name files)');
 });
 
-test('live mode on a real journal file (systemd-journal-remote) + the tasks directory', async () => {
-  if (!REMOTE || !JOURNALCTL) {
-    console.log(`  live-mode journal test SKIPPED: ${REMOTE ? 'no journalctl' : 'no systemd-journal-remote (apt-get install systemd-journal-remote)'}`);
-    return;
-  }
+// Registered as skipped (not passed) where the tools are missing; CI installs them.
+testWith(TOOLS)('live mode on a real journal file (systemd-journal-remote) + the tasks directory', async () => {
+  if (!REMOTE || !JOURNALCTL) return;
   const dir = mkdtempSync(join(tmpdir(), 'rbd-live-'));
   try {
     const made = spawnSync(REMOTE, [`--output=${join(dir, 'remote.journal')}`, '-'], { input: exportOf(), encoding: 'utf8' });

@@ -22,6 +22,7 @@ function holds(c: RuleCondition, x: DetailedExtraction): boolean {
   if (c.errno && (x.errno === null || !c.errno.includes(x.errno))) return false;
   if (c.noErrno && x.errno !== null) return false;
   if (c.phases && (x.phase === null || !c.phases.includes(x.phase))) return false;
+  if (c.noPhase && x.phase !== null) return false;
   if (c.auth === 'none' && !/\bnone\b/.test(x.target?.auth ?? '')) return false;
   if (c.clientSupportsCephx !== undefined) {
     if (!x.authMethods) return false;

@@ -1,7 +1,8 @@
 /** Turns one message into a plain Extraction: wrappers, shapes, errno, phase, target, task. */
 import type { Extraction, Phase, RbdTarget, Upid } from '../types.js';
 import { parsePayload, type Layer } from './payload.js';
-import { matchShapes, type ShapeHit } from './shapes.js';
+import { findShapes, matchShapes, type ShapeHit } from './shapes.js';
+import { observe, invocationTarget, RBD_SUBCOMMAND_PHASE } from './observe.js';
 import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
 import { findBlockdevTargets } from './blockdev.js';
 import { parseUpid, upidVmid } from '../upid.js';
@@ -141,6 +142,56 @@ function rbdCommandTarget(command: string | null | undefined): Partial<RbdTarget
   return out;
 }
 
+/**
+ * Objects named in plain words by clients other than Proxmox (`image foo does not exist`,
+ * `error opening pool 'glance'`, `rbd replicapool/csi-vol-1 is still being used`). Data: first match wins per field.
+ */
+const OBJECT_PHRASES: readonly { readonly pattern: RegExp; readonly pool?: number; readonly image?: number }[] = [
+  { pattern: /\b(?:rbd|image|volume)[: ]+([\w.-]+)\/(?:[\w.-]+\/)?([\w.-]+)(?:@[\w.-]+)? (?:is still being used|does not exist|not found|has watchers)/, pool: 1, image: 2 },
+  { pattern: /\berror opening pool '?([\w.-]+)'?/, pool: 1 },
+  { pattern: /\bpool '?([\w.-]+)'? does not exist/, pool: 1 },
+  { pattern: /\b(?:error opening image|image) '?([\w.-]+)'?:? (?:does not exist|not found|\(2\))/, image: 1 },
+  { pattern: /\berror opening ([\w.-]+): \(\d+\)/, image: 1 },
+  { pattern: /\bpool=([\w.-]+)[ ,].*\bimage=([\w.-]+)/, pool: 1, image: 2 },
+];
+
+function objectPhrases(message: string): Partial<RbdTarget> {
+  const out: { pool?: string; image?: string } = {};
+  for (const phrase of OBJECT_PHRASES) {
+    const m = phrase.pattern.exec(message);
+    if (!m) continue;
+    const pool = phrase.pool ? m[phrase.pool] : undefined;
+    const image = phrase.image ? m[phrase.image] : undefined;
+    if (pool !== undefined && out.pool === undefined) out.pool = pool;
+    if (image !== undefined && out.image === undefined) out.image = image;
+  }
+  return out;
+}
+
+/** The phase a line names in plain words, most specific first (for lines no shape explains). */
+const PHASE_WORDS: readonly (readonly [RegExp, Phase])[] = [
+  [/\b(?:watchers?|exclusive lock|lock owner|blocklist\w*|blacklist\w*|still being used|is busy)\b/i, 'lock'],
+  [/\b(?:map|unmap|mapping|mapped|krbd|rbd-nbd|nbd|sysfs|MountDevice|NodeStage\w*)\b/, 'map'],
+  [/\b(?:clone|cloning|flatten)\b/i, 'clone'],
+  [/\b(?:snap|snapshot|snapshots)\b/i, 'snapshot'],
+  [/\b(?:create|creating|CreateVolume|provision\w*)\b/, 'create'],
+  [/\b(?:delete|deleting|remove|removing|DeleteVolume|trash)\b/i, 'remove'],
+  [/\b(?:resize|resizing|expand\w*)\b/i, 'resize'],
+  [/\b(?:listing|list images|ls)\b/, 'list'],
+  [/\b(?:open|opening|header|image info|stat)\b/i, 'open'],
+  [/\b(?:connect|connecting|monclient|authenticate|authentication|cephx|mon_host|monitors?|handshake)\b/i, 'connect'],
+];
+
+function phaseFromWords(message: string): Phase | null {
+  return PHASE_WORDS.find(([pattern]) => pattern.test(message))?.[1] ?? null;
+}
+
+/**
+ * Words without which a line is not looked at beyond its known shapes: an RBD/Ceph client, its
+ * files, or the objects it works on. Keeps `can't open file` or a QMP `got timeout` out.
+ */
+const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image)\b/;
+
 /** `1, 2` → [1, 2]: Ceph's list of auth method numbers. */
 function methodList(text: string | undefined): number[] {
   return (text ?? '').split(/[ ,]+/).filter((n) => n !== '').map(Number);
@@ -168,12 +219,24 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const body = redact((parsed?.body ?? message).trim());
   let errno = parsed?.errno ?? null;
 
-  const hits: ShapeHit[] = matchShapes(body, layers);
+  let hits: ShapeHit[] = matchShapes(body, layers);
+  const wrappedError = layers.some((l) => WRAPPERS[l.kind].wrapsError);
+  // No known message where the wrappers end: look for one anywhere, else for any RBD/Ceph error
+  // (a line a known shape already explains, even as context, is left as it is).
+  if (!wrappedError && hits.length === 0 && CEPH_CONTEXT.test(message)) hits = [...hits, ...findShapes(message, layers)];
   const command = layers.find((l) => l.kind === 'command-failed');
   const shapes = hits.map((h) => h.shape.id);
   const exitText = hits.find((h) => h.fields.exitCode)?.fields.exitCode;
   const exitCode = exitText ? Number(exitText) : null;
   const rbdCommand = rbdCommandTarget(command?.detail);
+  // Pieces wherever they stand: errno renderings and command lines the wrappers and shapes miss.
+  const seen = observe(message);
+  const invoked = seen.invocations.map(invocationTarget);
+  if (errno === null) errno = seen.errno;
+  const rbdInvoked = invoked.some((i) => i.subcommand !== null);
+  if (errno === null && seen.exitStatus !== null && seen.exitStatus > 1 && (rbdInvoked || layers.some((l) => WRAPPERS[l.kind].rbdCommand))) {
+    errno = seen.exitStatus;
+  }
   // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b, PC-07).
   if (errno === null && exitCode !== null && (rbdCommand !== null || layers.some((l) => WRAPPERS[l.kind].rbdCommand))) {
     errno = exitCode;
@@ -194,7 +257,8 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
     if (hit.fields.client && !captured.clientId) captured.clientId = hit.fields.client;
     if (hit.fields.errno && errno === null) errno = Number(hit.fields.errno);
   }
-  for (const [key, value] of Object.entries({ ...rbdCommand, ...wrapperTarget(layers, message) }) as [keyof RbdTarget, string | null][]) {
+  const fromInvocations: Partial<RbdTarget> = Object.assign({}, ...invoked.map((i) => i.target).reverse());
+  for (const [key, value] of Object.entries({ ...fromInvocations, ...objectPhrases(message), ...rbdCommand, ...wrapperTarget(layers, message) }) as [keyof RbdTarget, string | null][]) {
     if (value !== null && captured[key] === undefined) (captured as Record<string, unknown>)[key] = value;
   }
   if (Object.keys(captured).length > 0) target = mergeTarget(target ?? EMPTY_TARGET, captured);
@@ -204,7 +268,11 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const upidText = upidLayer?.detail ?? /\bUPID:[^\s']+/.exec(message)?.[0] ?? null;
   const upid = upidText ? parseUpid(upidText) : null;
 
-  const phase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? layerPhase(layers);
+  const subcommand = invoked.find((i) => i.subcommand !== null)?.subcommand ?? null;
+  const shapePhase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? null;
+  const subcommandPhase = subcommand !== null ? RBD_SUBCOMMAND_PHASE[subcommand] ?? null : null;
+  const wordPhase = hits.some((h) => h.shape.lastResort) ? phaseFromWords(message) : null;
+  const phase = shapePhase ?? layerPhase(layers) ?? subcommandPhase ?? wordPhase;
   const bad = hits.find((h) => h.shape.id === 'ceph.auth-bad-method');
   const storageHit = hits.find((h) => h.fields.storage)?.fields.storage ?? null;
   const lockLayer = layers.find((l) => l.kind === 'cfs-lock');
@@ -218,7 +286,7 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
     upid,
     vmid: vmidFrom(target ?? EMPTY_TARGET, upid, layers, message),
     storage: storageHit ?? lockStorage ?? storageFromPath(target?.keyring ?? null) ?? storageFromPath(target?.conf ?? null),
-    operation: operationOf(layers, upid),
+    operation: operationOf(layers, upid) ?? (subcommand ? `rbd ${subcommand}` : null),
     framing: framingOf(layers, body),
     layers,
     body,

@@ -27,6 +27,11 @@ export interface Shape {
    * `detail` / `notDetail` test the wrapper's detail (the command line).
    */
   readonly wrappedBy?: { readonly layer: LayerKind; readonly detail?: RegExp; readonly notDetail?: RegExp };
+  /**
+   * A last-resort shape: tested on the whole message, and only when no other failure shape
+   * matched it anywhere (`generic.ceph-error`: a line that names RBD/Ceph and reports an error).
+   */
+  readonly lastResort?: true;
 }
 
 /** Proxmox's kvm command line, as run_command names it. */
@@ -171,6 +176,23 @@ export const SHAPES: readonly Shape[] = [
   // run_command: the command was killed, or could not be started at all (PC-07).
   { id: 'pve.command-killed', pattern: /^got signal \d+$/, phase: null, failure: true },
   { id: 'pve.command-not-executed', pattern: /^failed to execute$/, phase: null, failure: true },
+  // Seen in other RBD clients' logs (ceph-csi, rook, LXD, kubelet, OpenStack, kernel): docs/message-catalog.md.
+  { id: 'rbd.image-still-used', pattern: /^rbd:? (?:image )?([\w.-]+)\/(?:[\w.-]+\/)?([\w.-]+) is still being used|^rbd image ([\w.-]+)\/([\w.-]+) is still being used/, phase: 'lock', captures: { pool: [1, 3], image: [2, 4] }, failure: true },
+  { id: 'kernel.image-not-found', pattern: /^rbd: (?:image ([^\s:]+) does not exist|pool ([^\s:]+) does not exist)/, phase: 'map', captures: { image: 1, pool: 2 }, failure: true },
+  { id: 'kernel.mon-session-lost', pattern: /^libceph: mon\d+ \S+ (?:socket closed \(con state (?:NEGOTIATING|V1_\w+|V2_\w+)\)|socket error on (?:read|write)|connect error|io error)/, phase: 'connect', failure: true },
+  { id: 'kernel.osd-unreachable', pattern: /^libceph: osd\d+ (?:\(\d+\))?\S+ (?:connect error|socket closed \(con state CONNECTING\))/, phase: 'connect', failure: true },
+  { id: 'ceph.mon-address-failed', pattern: /failed to get an address for mon\.\S+: error -?\d+|unable to get monitor info from DNS SRV/, phase: 'config', failure: true },
+  { id: 'librbd.create-step-failed', pattern: /librbd::image::(?:CreateRequest|CloneRequest|AttachChildRequest|AttachParentRequest)\S*:? .*(?:handle_add_image_to_directory|handle_create_child|handle_create_id_object|handle_attach_child|handle_attach_parent|handle_negotiate_features|error creating image|failed to)/, phase: 'create', failure: true },
+  { id: 'qemu.no-rbd-support', pattern: /Unknown protocol '?rbd'?|Unknown driver '?rbd'?|[Cc]ould not load module block-rbd|[Ff]ailed to (?:initialize|open) module: .*block-rbd|Unknown protocol 'rbd'/, phase: null, failure: true },
+  { id: 'ceph.global-id-reclaim', pattern: /global_id reclaim|AUTH_INSECURE_GLOBAL_ID_RECLAIM|insecure global_id/, phase: 'connect', failure: true },
+  { id: 'ceph.error-connecting-cluster', pattern: /error connecting to the cluster/, phase: 'connect', failure: true },
+  { id: 'rbd.ms-mode', pattern: /ms_mode|msgr2 (?:is )?not supported|bad ms_mode/, phase: 'map', failure: true },
+  // Last resort: a line that names RBD/Ceph and reports an error of a kind no shape above knows.
+  {
+    id: 'generic.ceph-error',
+    pattern: /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|RBD|RADOS|Ceph|csi-rbd\w*)\b[^]*?\b(?:error|errors|fail|failed|failure|denied|unable|cannot|can't|couldn't|could not|timed out|timeout|refused|not found|does not exist|exception|Exception|Error|unsupported|not supported|invalid|busy|still being used|blocklisted|blacklisted|No such|Permission|EACCES|ENOENT|EPERM|ETIMEDOUT|EBUSY)\b|\b(?:error|failed|Error|Failed)\b[^]*?\b(?:rbd|librbd|krbd|rados|librados|libceph|ceph|RBD|RADOS|Ceph)\b/,
+    phase: null, failure: true, lastResort: true,
+  },
 ];
 
 /** A shape that matched, with the values it captured. */
@@ -187,11 +209,34 @@ function inWrapper(shape: Shape, layers: readonly Layer[]): boolean {
     && (w.notDetail === undefined || !w.notDetail.test(l.detail ?? '')));
 }
 
+/**
+ * Each shape's pattern with its start anchors loosened: `^` may also stand after a separator, so a
+ * known message is found behind a prefix no wrapper describes (a dmesg stamp, klog, a Python logger).
+ */
+const UNANCHORED: ReadonlyMap<Shape, RegExp> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
+  s, new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])'), s.pattern.flags),
+]));
+
 /** Every shape that matches `text` (the innermost text, inside `layers`), in table order. */
 export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeHit[] {
+  return hitsOf(text, layers, (shape) => (shape.lastResort ? null : shape.pattern));
+}
+
+/**
+ * The shapes of a message no anchored shape explains: known messages anywhere in `message` (behind
+ * unknown prefixes), else the last-resort shape when the message names RBD/Ceph and an error.
+ */
+export function findShapes(message: string, layers: readonly Layer[] = []): ShapeHit[] {
+  const found = hitsOf(message, layers, (shape) => UNANCHORED.get(shape) ?? null);
+  if (found.some((h) => h.shape.failure)) return found;
+  return [...found, ...hitsOf(message, layers, (shape) => (shape.lastResort ? shape.pattern : null))];
+}
+
+function hitsOf(text: string, layers: readonly Layer[], patternOf: (shape: Shape) => RegExp | null): ShapeHit[] {
   const hits: ShapeHit[] = [];
   for (const shape of SHAPES) {
-    const m = shape.pattern.exec(text);
+    const pattern = patternOf(shape);
+    const m = pattern ? pattern.exec(text) : null;
     if (!m || !inWrapper(shape, layers)) continue;
     const fields: Partial<Record<ShapeField, string>> = {};
     for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number | readonly number[]][]) {

@@ -91,7 +91,7 @@ async function ensureInput({ format, lines, candidateRate, failureRate = 0.001 }
   // drop stale files of the same shape made by an older generator
   for (const n of readdirSync(dataDir))
     if (n.startsWith(`journal-${format}-${lines}l-${NODES}n-s${SEED}-f${failureRate}-c${candidateRate}-`) && !n.startsWith(base))
-      rmSync(join(dataDir, n));
+      rmSync(join(dataDir, n), { recursive: true, force: true }); // journal cases keep a directory
   const truth = join(dataDir, `${base}.truth.ndjson`);
   const args = [join(benchDir, 'generate.js'), '--lines', String(lines), '--nodes', String(NODES), '--seed', String(SEED)];
   args.push('--format', format, '--failure-rate', String(failureRate), '--candidate-rate', String(candidateRate));
@@ -284,10 +284,14 @@ async function ensureJournalDir(spec) {
   return { ...meta, cached: false };
 }
 
-/** Incidents without what depends on the input's name (source, line, id), for comparing two routes. */
+/**
+ * Incidents without what depends on the input's name, for comparing two routes: id, and which
+ * evidence lines a folded fleet incident keeps (they are picked in source/line order, and the
+ * native route names each journal file while the pipe is one `<stdin>`), so evidence counts only.
+ */
 function incidentsKey(stdout) {
   const doc = JSON.parse(stdout);
-  return JSON.stringify(doc.incidents.map((i) => ({ ...i, id: null, evidence: i.evidence.map((e) => ({ ...e, source: null, line: null })) })));
+  return JSON.stringify(doc.incidents.map((i) => ({ ...i, id: null, evidence: i.evidence.length })));
 }
 
 async function runJournalCase(name, spec) {

@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JournalFileReader } from '../src/sources/journal-file/reader.js';
+import { JournalFileReader, type JournalEntry } from '../src/sources/journal-file/reader.js';
+import { compareEntries, interleaveEntries } from '../src/sources/journal-file/interleave.js';
 import { JournalHeaderError } from '../src/sources/journal-file/header.js';
 import { lz4DecodeBlock, Lz4Error } from '../src/sources/journal-file/lz4-block.js';
 import { entryTextFields, readJournalFileRecords } from '../src/records/journal-file.js';
@@ -254,6 +255,23 @@ test('lz4 block decoder: literals, overlapping matches, and damaged blocks fail 
   assert.throws(() => lz4DecodeBlock(Uint8Array.from([0x38, 0x61, 0x62, 0x63, 0x09, 0x00, 0x10, 0x7a]), 16), (e: unknown) => e instanceof Lz4Error);
   assert.throws(() => lz4DecodeBlock(Uint8Array.from([0x38, 0x61]), 16), (e: unknown) => e instanceof Lz4Error);
   assert.throws(() => lz4DecodeBlock(Uint8Array.from([0x10, 0x61]), 5), (e: unknown) => e instanceof Lz4Error);
+});
+
+test('interleaving several files as journalctl does: one writer by seqnum (even across a clock jump), else boot + monotonic, else wall clock', () => {
+  const e = (seqnum: number, realtime: number, bootId = 'b1', monotonic = seqnum): JournalEntry => ({ offset: 0, seqnum, realtime, monotonic, bootId, fields: [] });
+  // Rotated files of one writer (same seqnum id): the clock went back between them.
+  const older = { seqnumId: 's', entries: [e(1, 500), e(2, 600)] };
+  const newer = { seqnumId: 's', entries: [e(3, 100), e(4, 200)] };
+  assert.equal([...interleaveEntries([newer, older])].map((x) => x.entry.seqnum), [1, 2, 3, 4]);
+  // Two hosts (other seqnum ids and boots): wall clock; equal times keep the file named first.
+  const h1 = { seqnumId: 'a', entries: [e(1, 10, 'x'), e(2, 30, 'x')] };
+  const h2 = { seqnumId: 'b', entries: [e(7, 20, 'y'), e(8, 30, 'y')] };
+  assert.equal([...interleaveEntries([h1, h2])].map((x) => `${x.file}:${x.entry.seqnum}`), ['0:1', '1:7', '0:2', '1:8']);
+  // Same boot, other writers: monotonic time decides, not the wall clock.
+  const p = { seqnumId: 'p', entries: [e(1, 900, 'z', 5)] };
+  const q = { seqnumId: 'q', entries: [e(1, 100, 'z', 9)] };
+  assert.equal([...interleaveEntries([q, p])].map((x) => x.file), [1, 0]);
+  assert.ok(compareEntries({ entry: e(1, 1), seqnumId: 's', file: 0 }, { entry: e(2, 0), seqnumId: 's', file: 1 }) < 0);
 });
 
 test.run();

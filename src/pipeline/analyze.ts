@@ -9,8 +9,8 @@ import { realpath } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord } from '../types.js';
 import { toBufferChunks } from '../sources/open-input.js';
-import { readRecords, type InputSpec, type ReadOptions, type ReadReport } from '../records/read-records.js';
-import { mergeByTime } from '../records/merge-by-time.js';
+import type { InputSpec, ReadOptions, ReadReport } from '../records/read-records.js';
+import { readJournalFilesRecords } from '../records/journal-file.js';
 import { isJournalFile } from '../sources/journal-file/sniff.js';
 import { journalFilesIn } from '../sources/journal-file/directory.js';
 import { newScanStats } from '../sources/split-lines.js';
@@ -163,15 +163,12 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
       if (s?.kind === 'file' && !ahead.has(j)) ahead.set(j, pool.read(s.path, s.nodeHint ?? null));
     }
   };
-  /** Several journal files as one input: each read natively, merged by time. */
+  /** Several journal files as one input: read natively, interleaved as journalctl does. */
   const openJournalFiles = async (name: string, paths: readonly string[], nodeHint: string | null, match: readonly string[] | undefined, listErrors: InputError[]): Promise<Opened> => {
     const reports = paths.map((): ReadReport => ({ format: null, stats: newScanStats(), errors: [], warnings: [] }));
-    const streams = await Promise.all(paths.map(async (path, i) => {
-      const spec = await fileSpec(path, nodeHint);
-      return readRecords(match ? { ...spec, journalMatch: match } : spec, options, reports[i] as ReadReport);
-    }));
+    const jobs = await Promise.all(paths.map(async (path, i) => ({ input: { path }, spec: await fileSpec(path, nodeHint), report: reports[i] as ReadReport })));
     const batches = (async function* () {
-      for await (const records of mergeByTime(streams)) yield { records, extractions: records.map((r) => cache.get(r.message)) };
+      for await (const records of readJournalFilesRecords(jobs, match)) yield { records, extractions: records.map((r) => cache.get(r.message)) };
     })();
     return {
       name,

@@ -170,8 +170,8 @@ export class JournalFileReader {
     return found;
   }
 
+  /** The MESSAGE index is damaged (already noted with its offset): every entry is read instead. */
   private fallBack(): null {
-    this.note(new JournalObjectError(0, 'the MESSAGE index is damaged: every entry is read instead'));
     return null;
   }
 

@@ -1,4 +1,16 @@
-/** The one place that removes key material from text before it leaves the library. */
+/**
+ * The one place that removes key material from text before it leaves the library. Records are
+ * redacted where the readers produce them and extractions where they are made (src/pipeline),
+ * so every field (hostnames, pools, paths, client ids…) is clean, not only the evidence text.
+ */
+
+/**
+ * A cephx secret: base64 of 28 bytes, "AQ" and 38 more characters. No word boundary is required,
+ * so a key glued to a word (`secret_AQ…`, `key%3DAQ…`) is found too, and 20 characters are enough,
+ * so a key cut by the line limit is still caught. `%2B`/`%2F`/`%3D` are URL-encoded `+`, `/`, `=`;
+ * a backslash before a character is QEMU's escape in `rbd:` filenames, `\u00XX` a JSON escape.
+ */
+const CEPHX_KEY = /(?:A|\\u0041)(?:Q|\\u0051)(?:\\?[A-Za-z0-9+/]|%2[BbFf]|\\u00[2-7][0-9A-Fa-f]){20,}(?:\\?=|%3[Dd]|\\u003[Dd]){0,2}/g;
 
 const PATTERNS: readonly [RegExp, string][] = [
   // keyring file lines: everything after `key =` (any case, any indentation)
@@ -11,13 +23,75 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/(\bkey\s*=\s*)[A-Za-z0-9+/]{16,}={0,2}/g, '$1<redacted>'],
   // Ceph echoes a malformed key when it cannot parse a keyring: "… val=<key>: Malformed input"
   [/(\bval=)[^:\s]+/g, '$1<redacted>'],
-  // any cephx secret: base64 of 28 bytes, "AQ…" and 40 characters
-  [/\bAQ[A-Za-z0-9+/]{36,38}={0,2}/g, '<redacted>'],
+  [CEPHX_KEY, '<redacted>'],
 ];
+
+/**
+ * Every pattern above needs one of these words: a text without them is returned untouched after a
+ * single scan (most log lines; redaction runs on every record).
+ */
+const MAY_HOLD_KEY = /AQ|key|secret|val=|\\u00/i;
+
+/** True when `text` may hold key material (a cheap test; `redact` decides). */
+export function mayHoldKey(text: string): boolean {
+  return MAY_HOLD_KEY.test(text);
+}
 
 /** The text with every secret replaced by `<redacted>`. */
 export function redact(text: string): string {
+  if (!MAY_HOLD_KEY.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+/**
+ * `value` with `redact` applied to every string inside it (plain objects and arrays, any depth).
+ * Returns the same object when nothing changed, so clean values cost no copy.
+ */
+export function redactFields<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const clean = redactFields(item);
+      if (clean !== item) (copy ??= value.slice())[i] = clean;
+    }
+    return (copy ?? value) as T;
+  }
+  let copy: Record<string, unknown> | null = null;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const clean = redactFields(item);
+    if (clean !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = clean;
+  }
+  return (copy ?? value) as T;
+}
+
+/** Characters a key (or its URL-encoded form) is made of. */
+export function isKeyChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+    || code === 43 || code === 47 || code === 61 || code === 37;
+}
+
+/** Longest tail a cut removes: a whole key is 40 characters, URL-encoded a few more. */
+const MAX_PARTIAL_WORD = 64;
+
+/**
+ * Where to end a text cut at `end` so that no partial key is left at the cut: the trailing run of
+ * key characters (up to 64) is dropped, since a key's head is too short to be recognised later.
+ * `codeAt` reads a character (or byte) code, so strings and buffers are cut alike.
+ */
+export function cutBeforePartialWord(codeAt: (index: number) => number, end: number): number {
+  let k = end;
+  while (k > 0 && end - k < MAX_PARTIAL_WORD && isKeyChar(codeAt(k - 1))) k -= 1;
+  return k;
+}
+
+/** Where to start a text kept from `start` on: the leading partial word (up to 64) is dropped. */
+export function startAfterPartialWord(codeAt: (index: number) => number, start: number, length: number): number {
+  let k = start;
+  while (k < length && k - start < MAX_PARTIAL_WORD && isKeyChar(codeAt(k))) k += 1;
+  return k;
 }

@@ -18,7 +18,7 @@ import { newScanStats } from '../src/sources/split-lines.js';
 import type { ReadReport } from '../src/records/read-records.js';
 import { analyze } from '../src/pipeline/analyze.js';
 import type { LogRecord } from '../src/types.js';
-import { entriesWhollyBelow, flatEntry, gunzipFixture, incidentsWithoutSources, parseExport } from './helpers/journal.js';
+import { entriesWhollyBelow, flatEntry, gunzipFixture, incidentsWithoutSources, parseExport } from './helpers/journal-file.js';
 
 const DIR = 'fixtures/journal';
 const MODES = readdirSync(`${DIR}/modes`).filter((f) => f.endsWith('.journal.gz')).map((f) => f.replace('.journal.gz', '')).sort();

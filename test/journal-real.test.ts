@@ -14,7 +14,7 @@ import { JournalFileReader } from '../src/sources/journal-file/reader.js';
 import { analyze } from '../src/pipeline/analyze.js';
 import { journalctlArgs } from '../src/sources/journalctl.js';
 import type { AnalysisResult } from '../src/types.js';
-import { flatEntry, gunzipFixture, incidentsWithoutSources, parseExport } from './helpers/journal.js';
+import { flatEntry, gunzipFixture, incidentsWithoutSources, parseExport } from './helpers/journal-file.js';
 import { journalTools, testWith } from './helpers/journal-tools.js';
 import { runCli } from './helpers/cli.js';
 

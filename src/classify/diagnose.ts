@@ -4,7 +4,7 @@
  * The correlator only groups lines and calls this; the tables it reads (rules, discriminators,
  * the command plan, command templates) are data.
  */
-import { CAUSES } from '../causes.js';
+import { causeRefs } from '../causes.js';
 import type { Candidate, Phase, SuggestedCommand } from '../types.js';
 import type { DetailedExtraction } from '../extract/extract.js';
 import type { Rule } from './rule-types.js';
@@ -119,7 +119,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       text: discriminator.text.replace('{first}', candidates[0]?.cause ?? '').replace('{second}', candidates[1]?.cause ?? ''),
     } : null,
     commands: planCommands(candidates, values, discriminator, taskLogRead),
-    refs: [...new Set([...rules.flatMap((r) => r.refs), ...CAUSES[top.cause].refs])],
+    refs: causeRefs(top.cause, rules.flatMap((r) => r.refs)),
     errno: best?.x.errno ?? first((x) => x.errno),
     phase: best?.x.phase ?? first((x) => x.phase),
   };

@@ -860,8 +860,8 @@ export const RULES: readonly Rule[] = [
     },
     refs: ['article: Task 4', 'article: Task 7'],
     samples: {
-      match: ['E0101 10:00:00.000000 1 utils.go:12] failed to connect to the cluster: rados: ret=-13, Permission denied'],
-      noMatch: ['E0101 10:00:00.000000 1 utils.go:12] failed to open image: rados: ret=-13, Permission denied'],
+      match: ['ceph: could not authenticate with the monitors: error -13'],
+      noMatch: ['ceph: could not open the image: error -13'],
     },
   },
   {
@@ -880,9 +880,9 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'generic-enoent-object',
+    id: 'enoent-on-object',
     causes: { 'image-not-found': 0.75, 'keyring-missing': 0.1 },
-    when: { shapes: GENERIC, phases: ['open', 'map', 'remove', 'snapshot', 'resize', 'clone', 'list', 'lock'], errno: [2] },
+    when: { phases: ['open', 'map', 'remove', 'snapshot', 'resize', 'clone'], errno: [2] },
     explanation: {
       symptom: 'An RBD operation on an image or pool failed with "No such file or directory".',
       cause: 'Once connected, this errno means the pool, namespace, image or snapshot named is not there.',
@@ -892,6 +892,36 @@ export const RULES: readonly Rule[] = [
     samples: {
       match: ['Error: Failed to run: rbd --id admin --pool incus du container_x: exit status 2'],
       noMatch: ['rbd: failed to connect to ceph: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'generic-lock-step',
+    causes: { 'image-busy': 0.7, 'caps-insufficient': 0.15 },
+    when: { shapes: GENERIC, phases: ['lock'] },
+    explanation: {
+      symptom: 'An RBD client failed while taking, breaking or checking an image lock or its watchers.',
+      cause: 'Another client holds the image (a lock owner, watchers, a client that was blocklisted); breaking a dead owner\'s lock also needs the blocklist cap.',
+      fix: 'List the lock owners and watchers (rbd lock ls, rbd status) and make sure the old client is really gone before breaking its lock.',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ['rbd: rbd0: failed to acquire lock: -13'],
+      noMatch: ['rbd: rbd0: failed to open image: -13'],
+    },
+  },
+  {
+    id: 'id-option-with-client-prefix',
+    causes: { 'client-mismatch': 0.8 },
+    when: { shapes: ['cli.id-with-client-prefix'] },
+    explanation: {
+      symptom: 'The client was started with --id client.<name>.',
+      cause: '--id takes the name without its "client." prefix; the tool adds it, so it looks for client.client.<name>, which has no key.',
+      fix: 'Pass --id <name> (or --name client.<name>) and retry.',
+    },
+    refs: ['article: Client names'],
+    samples: {
+      match: ['running ceph [-m 10.0.0.1:6789 --id client.admin --keyfile=stripped -c /etc/ceph/ceph.conf fs ls] failed: exit status 1'],
+      noMatch: ['running ceph [-m 10.0.0.1:6789 --id admin --keyfile=stripped -c /etc/ceph/ceph.conf fs ls] failed: exit status 1'],
     },
   },
   {

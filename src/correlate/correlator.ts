@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { CauseId } from '../causes.js';
-import type { Evidence, Incident, LogRecord } from '../types.js';
+import type { Evidence, Incident, LogRecord, NoiseCount } from '../types.js';
+import { noiseOf } from '../classify/noise.js';
 import type { DetailedExtraction } from '../extract/extract.js';
 import { findUpid, parseUpid, taskLogPath } from '../upid.js';
 import { isFailure, matchRules, rankCauses } from '../classify/engine.js';
@@ -81,6 +82,8 @@ export class Correlator {
   private readonly openByObject = new Map<string, Group>();
   /** node:pid → UPID, learned from task framing lines. */
   private readonly taskByPid = new Map<string, string>();
+  /** Context lines of pasted text (no node, no time) waiting for the source's first failure. */
+  private readonly pendingBySource = new Map<string, Line[]>();
   /** Framing/context lines waiting for a failure of their task. */
   private readonly pendingByUpid = new Map<string, Line[]>();
   /** Recent context lines that name an image or VM, per node, waiting for a failure nearby. */
@@ -109,6 +112,10 @@ export class Correlator {
    * folding quadratic.
    */
   private readonly folded = new Map<string, { incident: Incident; readonly hours: Map<string, number> }>();
+  /** Known noise per kind and node (bounded by the noise table times the nodes seen). */
+  private readonly noiseCounts = new Map<string, { id: string; count: number; node: string | null; example: string }>();
+  /** Attachable noise per kind and node: its span and count, decided when incidents are shown. */
+  private readonly pendingNoise = new Map<string, { id: string; node: string | null; count: number; firstMs: number | null; lastMs: number | null; example: string }>();
 
   constructor(options: CorrelateOptions = {}) {
     this.windowMs = (options.windowMinutes ?? 60) * 60_000;
@@ -187,6 +194,10 @@ export class Correlator {
       }
     }
     const failure = isFailure(x) || x.framing === 'task-end-error' || x.framing === 'task-error';
+    if (failure || x.shapes.length > 0) {
+      const noise = noiseOf(record, x);
+      if (noise) { this.countNoise(noise.id, record, noise.attachable === true); return null; }
+    }
     const rules = failure || x.shapes.length > 0 ? matchRules(x) : [];
     const line: Line = { record, x, rules };
     if (rules.length === 0) {
@@ -196,6 +207,40 @@ export class Correlator {
     const group = this.groupFor(line, upid);
     this.attach(group, line);
     return group.key;
+  }
+
+  private countNoise(id: string, record: LogRecord, attachable: boolean): void {
+    const key = `${id}|${record.node ?? ''}`;
+    const ms = record.epochMs;
+    if (!attachable) {
+      const had = this.noiseCounts.get(key);
+      if (had) had.count += 1;
+      else this.noiseCounts.set(key, { id, node: record.node, count: 1, example: redact(record.message) });
+      return;
+    }
+    const had = this.pendingNoise.get(key);
+    if (!had) { this.pendingNoise.set(key, { id, node: record.node, count: 1, firstMs: ms, lastMs: ms, example: redact(record.message) }); return; }
+    had.count += 1;
+    if (ms !== null) { had.firstMs = Math.min(had.firstMs ?? ms, ms); had.lastMs = Math.max(had.lastMs ?? ms, ms); }
+  }
+
+  /**
+   * Known noise seen so far. Attachable noise (pvestatd's `got timeout`) counts as noise only where
+   * no incident of its node overlaps it in time; otherwise incidents() counts it with that incident.
+   */
+  noise(): NoiseCount[] {
+    const out: NoiseCount[] = [...this.noiseCounts.values()].map((n) => ({ ...n }));
+    const groups = [...this.groups.values()];
+    for (const n of this.pendingNoise.values()) {
+      if (!groups.some((g) => this.overlaps(g, n))) out.push({ id: n.id, count: n.count, node: n.node, example: n.example });
+    }
+    return out.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+  }
+
+  private overlaps(g: Group, n: { node: string | null; firstMs: number | null; lastMs: number | null }): boolean {
+    if (g.node !== n.node) return false;
+    if (g.firstMs === null || g.lastMs === null || n.firstMs === null || n.lastMs === null) return g.firstMs === null && n.firstMs === null;
+    return n.firstMs <= g.lastMs + this.windowMs && n.lastMs >= g.firstMs - this.windowMs;
   }
 
   /** Remembers successes and VM → storage facts for cross-node rules. */
@@ -233,6 +278,16 @@ export class Correlator {
   private addContext(line: Line, upid: string | null): void {
     // A task that ended well is no evidence of a failure (it feeds node-drift through learn()).
     if (line.x.framing === 'task-end-ok' || line.x.framing === 'task-ok') return;
+    // Pasted text (no node, no time): the command line before an error names its identity and object.
+    if (line.record.node === null && line.record.epochMs === null && upid === null && line.x.target !== null) {
+      const key = `src:${line.record.source}`;
+      const group = this.groups.get(key);
+      if (group) { this.pushEvidence(group, line, false); return; }
+      const pending = this.pendingBySource.get(key) ?? [];
+      if (pending.length < 8) pending.push(line);
+      this.pendingBySource.set(key, pending);
+      return;
+    }
     if (upid) {
       const existing = this.groups.get(`task:${upid}`);
       if (existing) { this.pushEvidence(existing, line, false); return; }
@@ -280,7 +335,12 @@ export class Correlator {
     // One command's bare stderr (no node, no time): everything in the source is one story.
     if (line.record.node === null && line.record.epochMs === null) {
       const key = `src:${line.record.source}`;
-      return this.groups.get(key) ?? this.newGroup(key, null);
+      const existing = this.groups.get(key);
+      if (existing) return existing;
+      const group = this.newGroup(key, null);
+      for (const pending of this.pendingBySource.get(key) ?? []) this.pushEvidence(group, pending, false);
+      this.pendingBySource.delete(key);
+      return group;
     }
     const t = line.x.target;
     const object = t?.image ? `${t.pool ?? ''}/${t.image}` : t?.pool ?? line.x.storage ?? '*';
@@ -383,6 +443,13 @@ export class Correlator {
     return mergeGroup([own, ...members].sort(compareIncidents), this.maxEvidence * 2);
   }
 
+  /** Attachable noise lines that belong to this group (same node, overlapping time). */
+  private attachedNoise(g: Group): number {
+    let n = 0;
+    for (const p of this.pendingNoise.values()) if (this.overlaps(g, p)) n += p.count;
+    return n;
+  }
+
   private render(g: Group): Incident {
     const lines = [...g.failures, ...g.context];
     const first = <T>(pick: (l: Line) => T | null | undefined): T | null => {
@@ -444,7 +511,7 @@ export class Correlator {
       upid,
       firstSeen: g.firstTime,
       lastSeen: g.lastTime,
-      count: g.count,
+      count: g.count + this.attachedNoise(g),
       timeline: timelineOf(g.hours),
       evidence,
       commands: [...d.commands],
@@ -471,8 +538,10 @@ function subjectsOf(line: Line): string[] {
 }
 
 function importance(i: Incident): number {
-  // A cross-node finding explains the per-node ones, so it leads.
-  return (i.cause === 'node-drift' ? 4 : 0) + (i.cause === 'unknown' ? 0 : 2) + (i.confidence >= 0.5 ? 1 : 0);
+  // A cross-node finding explains the per-node ones, so it leads; then what failed a task an operator
+  // started (a VM start, migration, clone, disk operation: it has a task or a VM) before background polling.
+  const task = i.upid !== null || i.vmid !== null ? 4 : 0;
+  return (i.cause === 'node-drift' ? 8 : 0) + task + (i.cause === 'unknown' ? 0 : 2) + (i.confidence >= 0.5 ? 1 : 0);
 }
 
 /** Most important first: a named cause, then confidence, then how often, then how recent. */

@@ -170,7 +170,7 @@ function objectPhrases(message: string): Partial<RbdTarget> {
 
 /** The phase a line names in plain words, most specific first (for lines no shape explains). */
 const PHASE_WORDS: readonly (readonly [RegExp, Phase])[] = [
-  [/\b(?:watchers?|exclusive lock|lock owner|blocklist\w*|blacklist\w*|still being used|is busy)\b/i, 'lock'],
+  [/\b(?:watchers?|lock|locks|locked|lock owner|blocklist\w*|blacklist\w*|still being used|is busy)\b/i, 'lock'],
   [/\b(?:map|unmap|mapping|mapped|krbd|rbd-nbd|nbd|sysfs|MountDevice|NodeStage\w*)\b/, 'map'],
   [/\b(?:clone|cloning|flatten)\b/i, 'clone'],
   [/\b(?:snap|snapshot|snapshots)\b/i, 'snapshot'],
@@ -190,7 +190,7 @@ function phaseFromWords(message: string): Phase | null {
  * Words without which a line is not looked at beyond its known shapes: an RBD/Ceph client, its
  * files, or the objects it works on. Keeps `can't open file` or a QMP `got timeout` out.
  */
-const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image)\b/;
+const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|global_init|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image)\b/;
 
 /** `1, 2` → [1, 2]: Ceph's list of auth method numbers. */
 function methodList(text: string | undefined): number[] {
@@ -223,7 +223,8 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const wrappedError = layers.some((l) => WRAPPERS[l.kind].wrapsError);
   // No known message where the wrappers end: look for one anywhere, else for any RBD/Ceph error
   // (a line a known shape already explains, even as context, is left as it is).
-  if (!wrappedError && hits.length === 0 && CEPH_CONTEXT.test(message)) hits = [...hits, ...findShapes(message, layers)];
+  const lookedAnywhere = !wrappedError && hits.length === 0 && CEPH_CONTEXT.test(message);
+  if (lookedAnywhere) hits = findShapes(message, layers);
   const command = layers.find((l) => l.kind === 'command-failed');
   const shapes = hits.map((h) => h.shape.id);
   const exitText = hits.find((h) => h.fields.exitCode)?.fields.exitCode;
@@ -234,7 +235,9 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const invoked = seen.invocations.map(invocationTarget);
   if (errno === null) errno = seen.errno;
   const rbdInvoked = invoked.some((i) => i.subcommand !== null);
-  if (errno === null && seen.exitStatus !== null && seen.exitStatus > 1 && (rbdInvoked || layers.some((l) => WRAPPERS[l.kind].rbdCommand))) {
+  // rbd and the ceph tools exit with the errno: `exit status 16` of an RBD operation is EBUSY.
+  if (errno === null && seen.exitStatus !== null && seen.exitStatus > 1
+    && (rbdInvoked || lookedAnywhere || layers.some((l) => WRAPPERS[l.kind].rbdCommand))) {
     errno = seen.exitStatus;
   }
   // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b, PC-07).
@@ -271,7 +274,8 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const subcommand = invoked.find((i) => i.subcommand !== null)?.subcommand ?? null;
   const shapePhase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? null;
   const subcommandPhase = subcommand !== null ? RBD_SUBCOMMAND_PHASE[subcommand] ?? null : null;
-  const wordPhase = hits.some((h) => h.shape.lastResort) ? phaseFromWords(message) : null;
+  // Lines of other clients name the step in words when their message does not.
+  const wordPhase = lookedAnywhere && hits.some((h) => h.shape.failure) ? phaseFromWords(message) : null;
   const phase = shapePhase ?? layerPhase(layers) ?? subcommandPhase ?? wordPhase;
   const bad = hits.find((h) => h.shape.id === 'ceph.auth-bad-method');
   const storageHit = hits.find((h) => h.fields.storage)?.fields.storage ?? null;

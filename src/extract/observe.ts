@@ -5,14 +5,14 @@
  * pieces (once per message shape); the tables below give them meaning.
  */
 import type { Node } from 'ohm-js';
-import { grammars } from '../grammar/grammars.js';
+import { LazySemantics } from '../grammar/grammars.js';
 import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 import { errnoFromText } from './errno.js';
 import type { Phase, RbdTarget } from '../types.js';
 
 /** Kinds of errno rendering, strongest first (an explicit number beats a name, a name beats a text). */
-export type ErrnoForm = 'paren' | 'bracket' | 'negative' | 'assigned' | 'exitStatus' | 'symbol' | 'exception' | 'strerror';
-const FORM_STRENGTH: readonly ErrnoForm[] = ['paren', 'bracket', 'negative', 'assigned', 'symbol', 'exception', 'strerror'];
+export type ErrnoForm = 'paren' | 'bracket' | 'negative' | 'trailing' | 'assigned' | 'exitStatus' | 'symbol' | 'exception' | 'strerror';
+const FORM_STRENGTH: readonly ErrnoForm[] = ['paren', 'bracket', 'negative', 'trailing', 'assigned', 'symbol', 'exception', 'strerror'];
 
 /** errno names as Linux numbers them. */
 export const ERRNO_SYMBOLS: Readonly<Record<string, number>> = {
@@ -31,7 +31,7 @@ export const EXCEPTION_ERRNO: Readonly<Record<string, number>> = {
 /** One piece the grammar found. */
 interface PieceSpan { readonly kind: ErrnoForm | 'invocation'; readonly span: Span; readonly args?: readonly Span[]; readonly program?: Span }
 
-const semantics = grammars.observation.createSemantics();
+const semantics = new LazySemantics('observation');
 semantics.addOperation<readonly PieceSpan[]>('pieces', {
   scan(items) { return items.children.flatMap((c: Node) => c['pieces']() as PieceSpan[]); },
   skip(_) { return []; },
@@ -54,7 +54,7 @@ semantics.addOperation<readonly Span[]>('argSpans', {
   bareArg(n) { return [spanOf(n)]; },
 });
 
-const cache = grammarCache<readonly PieceSpan[]>(grammars.observation, 'scan', semantics, 'pieces');
+const cache = grammarCache<readonly PieceSpan[]>('scan', semantics, 'pieces');
 
 /** Longest text the grammar scans: beyond it the pieces are looked for near the end only (errors close lines). */
 const MAX_SCAN = 4096;
@@ -77,7 +77,7 @@ export interface Observations {
 
 function errnoOf(form: ErrnoForm, text: string): number | null {
   switch (form) {
-    case 'paren': case 'bracket': case 'negative': case 'exitStatus': {
+    case 'paren': case 'bracket': case 'negative': case 'trailing': case 'exitStatus': {
       const m = /-?(\d+)\D*$/.exec(text.replace(/\)\s\S$/, ')'));
       return m?.[1] ? Number(m[1]) : null;
     }

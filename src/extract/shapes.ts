@@ -54,7 +54,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'ceph.cannot-identify-monitors', pattern: /cannot identify monitors to contact/, phase: 'config', failure: true },
   { id: 'ceph.failed-to-get-config', pattern: /get_monmap_and_config failed to get config/, phase: 'connect', failure: true },
   { id: 'ceph.dns-srv', pattern: /unable to get monitor info from DNS SRV|failed for service _ceph-mon|no monitors specified to connect/, phase: 'config', failure: true },
-  { id: 'ceph.global-init-conf', pattern: /^global_init: unable to open config file from search list (\S+)/, phase: 'config', captures: { conf: 1 }, failure: true },
+  { id: 'ceph.global-init-conf', pattern: /^global_init: (?:unable to open config file from search list (\S+)|error reading config file)/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'ceph.conf-parse-error', pattern: /^(?:can't open|parse_file: cannot open) (\S+?):?(?:\s|$)|^Errors while parsing config file/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'ceph.librados-auth-error', pattern: /^librados: (?:client\.)?(\S+) authentication error/, phase: 'connect', captures: { client: 1 }, failure: true },
   { id: 'ceph.librados-init-error', pattern: /^librados: (?:client\.)?(\S+) initialization error/, phase: 'connect', captures: { client: 1 }, failure: true },
@@ -185,8 +185,10 @@ export const SHAPES: readonly Shape[] = [
   { id: 'librbd.create-step-failed', pattern: /librbd::image::(?:CreateRequest|CloneRequest|AttachChildRequest|AttachParentRequest)\S*:? .*(?:handle_add_image_to_directory|handle_create_child|handle_create_id_object|handle_attach_child|handle_attach_parent|handle_negotiate_features|error creating image|failed to)/, phase: 'create', failure: true },
   { id: 'qemu.no-rbd-support', pattern: /Unknown protocol '?rbd'?|Unknown driver '?rbd'?|[Cc]ould not load module block-rbd|[Ff]ailed to (?:initialize|open) module: .*block-rbd|Unknown protocol 'rbd'/, phase: null, failure: true },
   { id: 'ceph.global-id-reclaim', pattern: /global_id reclaim|AUTH_INSECURE_GLOBAL_ID_RECLAIM|insecure global_id/, phase: 'connect', failure: true },
-  { id: 'ceph.error-connecting-cluster', pattern: /error connecting to the cluster/, phase: 'connect', failure: true },
+  { id: 'ceph.error-connecting-cluster', pattern: /error connecting to the cluster|couldn't connect to (?:the )?cluster|connecting failed: rados|failed to (?:connect to|get connection)/, phase: 'connect', failure: true },
   { id: 'rbd.ms-mode', pattern: /ms_mode|msgr2 (?:is )?not supported|bad ms_mode/, phase: 'map', failure: true },
+  // `--id client.admin`: the tools prepend `client.` themselves, so this names `client.client.admin`.
+  { id: 'cli.id-with-client-prefix', pattern: /(?:--id|--user)[= ]['"]?client\.[\w.-]+/, phase: null, failure: false },
   // Last resort: a line that names RBD/Ceph and reports an error of a kind no shape above knows.
   {
     id: 'generic.ceph-error',
@@ -242,7 +244,7 @@ function hitsOf(text: string, layers: readonly Layer[], patternOf: (shape: Shape
     for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number | readonly number[]][]) {
       const value = typeof index === 'number' ? m[index] : index.map((i) => m[i]).find((v) => v !== undefined);
       // Ceph prints keyring search lists comma-separated; the first entry is the configured one.
-      if (value) fields[field] = (field === 'keyring' ? value.split(',')[0] ?? value : value).replace(/[,.:]$/, '');
+      if (value) fields[field] = (field === 'keyring' ? value.split(',')[0] ?? value : value).replace(/[,.:]$/, '').replace(/^(['"])(.*)\1$/, '$2');
     }
     hits.push({ shape, fields });
   }

@@ -11,7 +11,8 @@
  */
 
 import { Buffer } from 'node:buffer';
-import type { Grammar, Node, Semantics } from 'ohm-js';
+import type { Node } from 'ohm-js';
+import { grammars, type GrammarName, type LazySemantics } from './grammars.js';
 
 /** A half-open character range [start, end) into the original text. */
 export type Span = readonly [number, number];
@@ -108,10 +109,59 @@ export function shapeKey(text: string): string {
   return Buffer.from(out.buffer, out.byteOffset, n * 2).toString('utf16le');
 }
 
-/** A bounded cache from shape key to parse result (null = the grammar rejected that shape). */
+/**
+ * Deepest `[`/`{` nesting a grammar is given. Ohm's recursive descent uses the JS stack for each
+ * level (about 250 levels of `[` overflow it); no real `-blockdev`, `json:` or journal value comes
+ * near this.
+ */
+export const MAX_NESTING = 64;
+
+/**
+ * Longest text a grammar is given. Ohm costs tens of µs per character on adversarial text and
+ * memoises per position: an 8 KiB message parses in well under a second, a 1 MiB one takes tens of
+ * seconds and gigabytes. Readers cut longer messages to 8 KiB and a marker (src/records); this is
+ * the backstop for library callers.
+ */
+export const MAX_GRAMMAR_INPUT = 8 * 1024 + 16;
+
+/**
+ * True when `[`/`{` nest deeper than `limit` in `text`, outside double-quoted strings (as JSON and
+ * the BlockdevJson grammar nest: a string is a leaf). Counts the openers first, so an ordinary line
+ * costs a few indexOf calls.
+ */
+export function nestingExceeds(text: string, limit: number): boolean {
+  let openers = 0;
+  for (const opener of ['[', '{']) {
+    for (let at = text.indexOf(opener); at !== -1 && openers <= limit; at = text.indexOf(opener, at + 1)) openers += 1;
+  }
+  if (openers <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i += 1;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) { if (++depth > limit) return true; }
+    else if ((c === 93 || c === 125) && depth > 0) depth -= 1;
+  }
+  return false;
+}
+
+/** Characters of keys a cache holds at most (keys of long lines would otherwise pin gigabytes). */
+const CACHE_CHAR_BUDGET = 8 * 1024 * 1024;
+
+/**
+ * A bounded cache from shape key to parse result (null = the grammar rejected that shape).
+ * Texts longer than MAX_GRAMMAR_INPUT or nested deeper than MAX_NESTING are rejected without
+ * running the parser, and a parser that throws counts as a rejection: one odd line never ends
+ * its input.
+ */
 export class ShapeCache<T> {
   private readonly map = new Map<string, T | null>();
   private readonly limit: number;
+  private chars = 0;
   private readonly parse: (normalised: string) => T | null;
   constructor(parse: (normalised: string) => T | null, limit = 2048) {
     this.parse = parse;
@@ -120,12 +170,18 @@ export class ShapeCache<T> {
 
   /** The parse of `text`'s shape (spans valid for `text` itself). */
   get(text: string): T | null {
+    if (text.length > MAX_GRAMMAR_INPUT || nestingExceeds(text, MAX_NESTING)) return null;
     const key = shapeKey(text);
     let hit = this.map.get(key);
     if (hit === undefined) {
-      hit = this.parse(key);
-      if (this.map.size >= this.limit) this.map.clear();
+      try {
+        hit = this.parse(key);
+      } catch {
+        hit = null; // a stack overflow or a semantics bug on one shape: that shape is unreadable
+      }
+      if (this.map.size >= this.limit || this.chars + key.length > CACHE_CHAR_BUDGET) { this.map.clear(); this.chars = 0; }
       this.map.set(key, hit);
+      this.chars += key.length;
     }
     return hit;
   }
@@ -137,13 +193,14 @@ export function spanOf(node: Node): Span {
 }
 
 /**
- * A cache that runs `grammar` from `startRule` on each new shape and applies the semantics
- * operation `operation` (which must return spans); rejected shapes are cached as null.
+ * A cache that runs the semantics' grammar from `startRule` on each new shape and applies the
+ * semantics operation `operation` (which must return spans); rejected shapes are cached as null.
+ * The grammar loads on the first shape.
  */
-export function grammarCache<T>(grammar: Grammar, startRule: string, semantics: Semantics, operation: string): ShapeCache<T> {
+export function grammarCache<T>(startRule: string, semantics: LazySemantics<GrammarName>, operation: string): ShapeCache<T> {
   return new ShapeCache<T>((normalised) => {
-    const match = grammar.match(normalised, startRule);
-    return match.succeeded() ? (semantics(match)[operation]() as T) : null;
+    const match = grammars[semantics.grammar].match(normalised, startRule);
+    return match.succeeded() ? (semantics.get()(match)[operation]() as T) : null;
   });
 }
 

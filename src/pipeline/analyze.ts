@@ -6,10 +6,11 @@
  * the same as reading them one by one.
  */
 import { realpath } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord } from '../types.js';
+import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord, NoiseCount } from '../types.js';
 import { toBufferChunks } from '../sources/open-input.js';
-import type { InputSpec, ReadOptions, ReadReport } from '../records/read-records.js';
+import { sealed, type InputSpec, type ReadOptions, type ReadReport } from '../records/read-records.js';
 import { readJournalFilesRecords } from '../records/journal-file.js';
 import { isJournalFile } from '../sources/journal-file/sniff.js';
 import { journalFilesIn } from '../sources/journal-file/directory.js';
@@ -29,7 +30,7 @@ export interface AnalyzeOptions extends ReadOptions, CorrelateOptions {
   readonly onInputDone?: (summary: InputSummary) => void;
   /** Emit an `incident` event each time an incident gains evidence (follow mode). Default true. */
   readonly updates?: boolean;
-  /** Worker threads that read and extract files in parallel; 0 or 1 reads in this thread. Default 0. */
+  /** Worker threads that read and extract files in parallel, at most one per core; 0 or 1 reads in this thread. Default 0. */
   readonly workers?: number;
   /** Keep only lines of these nodes (lines without a node are kept). */
   readonly nodes?: readonly string[];
@@ -50,7 +51,7 @@ export type AnalyzeInput =
 export type AnalysisEvent =
   | { readonly type: 'incident'; readonly incident: Incident }
   | { readonly type: 'input'; readonly input: InputSummary; readonly errors: readonly InputError[]; readonly warnings: readonly InputError[] }
-  | { readonly type: 'done'; readonly incidents: readonly Incident[] };
+  | { readonly type: 'done'; readonly incidents: readonly Incident[]; readonly noise: readonly NoiseCount[] };
 
 async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Buffer> {
   let batch: string[] = [];
@@ -64,7 +65,10 @@ async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): 
 function toSources(input: AnalyzeInput): readonly Source[] {
   if ('sources' in input) return input.sources;
   if ('files' in input) return input.files.map((path) => ({ kind: 'file', path }));
-  if ('chunks' in input) return [{ kind: 'stream', spec: { name: input.source ?? '<stream>', chunks: () => toBufferChunks(input.chunks) } }];
+  if ('chunks' in input) {
+    const name = input.source ?? '<stream>';
+    return [{ kind: 'stream', spec: { name, chunks: (warn) => toBufferChunks(input.chunks, name, warn) } }];
+  }
   return [{ kind: 'stream', spec: { name: input.source ?? '<lines>', chunks: () => linesToChunks(input.lines) } }];
 }
 
@@ -141,6 +145,39 @@ interface Opened {
   readonly report: () => { format: InputFormat | null; lines: number; errors: readonly InputError[]; warnings: readonly InputError[] };
 }
 
+/** The readers' warnings for lines that are not JSON: one per line, or one summary for the input. */
+const NOT_JSON_WARNING = /^line \d+: not valid JSON|^no line could be read as json \((\d+) looked at\)/;
+
+type InputReport = ReturnType<Opened['report']>;
+
+/**
+ * A forced `json` format that fits none of the input's lines (a plain log read with
+ * `--input-format json`): one error naming the input instead of a warning per line.
+ */
+function forcedFormatMisfit(report: InputReport, name: string, forced: InputFormat | undefined, records: number): InputReport {
+  // The reader's summary warning says no line was JSON, whatever it then read another way.
+  const summary = report.warnings.some((w) => /^no line could be read as json/.test(w.message));
+  if (forced !== 'json' || (records > 0 && !summary)) return report;
+  const misfits = report.warnings.reduce((n, w) => {
+    const m = NOT_JSON_WARNING.exec(w.message);
+    return m ? n + (m[1] ? Number(m[1]) : 1) : n;
+  }, 0);
+  if (misfits === 0) return report;
+  return {
+    ...report,
+    warnings: report.warnings.filter((w) => !NOT_JSON_WARNING.test(w.message)),
+    errors: [...report.errors, { source: name, message: `not journalctl JSON, though the format was forced to json: none of its ${misfits} candidate line(s) is JSON (let the format be detected)` }],
+  };
+}
+
+/**
+ * Threads for `files` files: as asked, but never more than the files or the cores (more
+ * threads than cores only add memory and switching: 128 took 2 GB and ran 5x slower).
+ */
+export function workerCount(requested: number, files: number): number {
+  return Math.max(0, Math.min(Math.floor(requested), files, availableParallelism()));
+}
+
 /** Streams incident updates as lines arrive: an incident is re-emitted when it gains evidence. */
 export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOptions = {}): AsyncGenerator<AnalysisEvent> {
   const sources = await resolveSources(toSources(input), options);
@@ -148,7 +185,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   const cache = new ExtractionCache();
   const keep = recordFilter(options);
   const fileCount = sources.filter((s) => s.kind === 'file').length;
-  const workers = Math.min(options.workers ?? 0, fileCount);
+  const workers = workerCount(options.workers ?? 0, fileCount);
   const pool = workers > 1 ? new WorkerPool(workers, {
     ...(options.year !== undefined ? { year: options.year } : {}),
     ...(options.tz !== undefined ? { tz: options.tz } : {}),
@@ -168,7 +205,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
     const reports = paths.map((): ReadReport => ({ format: null, stats: newScanStats(), errors: [], warnings: [] }));
     const jobs = await Promise.all(paths.map(async (path, i) => ({ input: { path }, spec: await fileSpec(path, nodeHint), report: reports[i] as ReadReport })));
     const batches = (async function* () {
-      for await (const records of readJournalFilesRecords(jobs, match)) yield { records, extractions: records.map((r) => cache.get(r.message)) };
+      for await (const records of sealed(readJournalFilesRecords(jobs, match))) yield { records, extractions: records.map((r) => cache.get(r.message)) };
     })();
     return {
       name,
@@ -214,7 +251,9 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   try {
     for (const [index, source] of sources.entries()) {
       const opened = await open(index, source);
+      let records = 0;
       for await (const batch of opened.batches) {
+        records += batch.records.length;
         const touched = new Set<string>();
         batch.records.forEach((record, i) => {
           if (keep && !keep(record)) return;
@@ -227,7 +266,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
           if (incident) yield { type: 'incident', incident };
         }
       }
-      const report = opened.report();
+      const report = forcedFormatMisfit(opened.report(), opened.name, options.inputFormat, records);
       const summary: InputSummary = { source: opened.name, format: report.format ?? 'cat', lines: report.lines };
       options.onInputDone?.(summary);
       yield { type: 'input', input: summary, errors: report.errors, warnings: report.warnings };
@@ -235,7 +274,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   } finally {
     await pool?.close();
   }
-  yield { type: 'done', incidents: correlator.incidents() };
+  yield { type: 'done', incidents: correlator.incidents(), noise: correlator.noise() };
 }
 
 /** Analyses everything and returns the JSON-contract result. */
@@ -244,11 +283,12 @@ export async function analyze(input: AnalyzeInput, options: AnalyzeOptions = {})
   const errors: InputError[] = [];
   const warnings: InputError[] = [];
   let incidents: readonly Incident[] = [];
+  let noise: readonly NoiseCount[] = [];
   for await (const event of analyzeStream(input, { ...options, updates: false })) {
     if (event.type === 'input') { inputs.push(event.input); errors.push(...event.errors); warnings.push(...event.warnings); }
-    else if (event.type === 'done') incidents = event.incidents;
+    else if (event.type === 'done') { incidents = event.incidents; noise = event.noise; }
   }
-  return { schemaVersion: 1, incidents, inputs, errors, warnings };
+  return { schemaVersion: 1, incidents, noise, inputs, errors, warnings };
 }
 
 /** Analyses files (paths already expanded). */

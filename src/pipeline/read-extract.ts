@@ -8,16 +8,21 @@ import type { LogRecord } from '../types.js';
 import { readFileChunks } from '../sources/open-input.js';
 import { readRecords, type InputSpec, type ReadOptions, type ReadReport } from '../records/read-records.js';
 import { extractMessage, type DetailedExtraction } from '../extract/extract.js';
+import { redactFields } from '../redact.js';
 
 const MAX_CACHE = 4096;
 
-/** Extraction is pure: repeated messages (pvestatd every 10 s, retries) are parsed once. */
+/**
+ * Extraction is pure: repeated messages (pvestatd every 10 s, retries) are parsed once. Every
+ * field of an extraction is redacted here, where it is made: a key that lands in a pool, an image
+ * or a path (unescaped from an `rbd:` filename or a JSON string) never reaches the model.
+ */
 export class ExtractionCache {
   private readonly map = new Map<string, DetailedExtraction>();
   get(message: string): DetailedExtraction {
     let x = this.map.get(message);
     if (!x) {
-      x = extractMessage(message);
+      x = redactFields(extractMessage(message));
       if (this.map.size >= MAX_CACHE) this.map.clear();
       this.map.set(message, x);
     }
@@ -35,12 +40,25 @@ export interface ExtractedBatch {
 export async function fileSpec(path: string, nodeHint?: string | null): Promise<InputSpec> {
   let reference: Date | undefined;
   try { reference = (await stat(path)).mtime; } catch { /* reported when read */ }
-  return { name: path, path, chunks: () => readFileChunks(path), ...(reference ? { reference } : {}), ...(nodeHint ? { nodeHint } : {}) };
+  return { name: path, path, chunks: (warn) => readFileChunks(path, { warn }), ...(reference ? { reference } : {}), ...(nodeHint ? { nodeHint } : {}) };
 }
 
-/** Reads one input and extracts every record. */
+/**
+ * Reads one input and extracts every record. A line whose extraction throws is skipped with a
+ * warning naming it; the rest of the input is read.
+ */
 export async function* readExtracted(spec: InputSpec, options: ReadOptions, report: ReadReport, cache: ExtractionCache): AsyncGenerator<ExtractedBatch> {
-  for await (const records of readRecords(spec, options, report)) {
-    yield { records, extractions: records.map((r) => cache.get(r.message)) };
+  for await (const batch of readRecords(spec, options, report)) {
+    const records: LogRecord[] = [];
+    const extractions: DetailedExtraction[] = [];
+    for (const record of batch) {
+      try {
+        extractions.push(cache.get(record.message));
+        records.push(record);
+      } catch (err) {
+        report.warnings.push({ source: spec.name, message: `line ${record.line}: could not be read (${(err as Error).message}); skipped` });
+      }
+    }
+    if (records.length > 0) yield { records, extractions };
   }
 }

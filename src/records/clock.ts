@@ -97,9 +97,13 @@ export function readDatedStamp(date: string, clock: string, zone: string | null,
   return wallClock(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(c[1]), Number(c[2]), Number(c[3]), c[4] ?? '', zoneForWall);
 }
 
-/** ISO text for epoch microseconds (journal __REALTIME_TIMESTAMP). */
+/** Latest instant a Date can hold (ECMAScript: ±8.64e15 ms around the epoch). */
+const MAX_DATE_MS = 8.64e15;
+
+/** ISO text for epoch microseconds (journal __REALTIME_TIMESTAMP); null when it is not a time a Date can hold. */
 export function fromRealtimeMicros(text: string): { iso: string; ms: number } | null {
   if (!/^\d{1,20}$/.test(text)) return null;
   const ms = Math.floor(Number(text) / 1000);
+  if (!(ms <= MAX_DATE_MS)) return null;
   return { iso: new Date(ms).toISOString(), ms };
 }

@@ -3,8 +3,8 @@
  * decompressing by magic bytes (gzip, zstd, xz), never by file extension.
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { createGunzip } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { hasJournalSignature } from './journal-file/sniff.js';
@@ -28,21 +28,38 @@ export function sniffContainer(head: Buffer): Container {
 export class InputReadError extends Error {}
 
 async function* withHead(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  if (head.length > 0) yield head;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
+  try {
+    if (head.length > 0) yield head;
+    for (;;) {
+      const next = await rest.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await rest.return?.();
   }
 }
 
-function decompressWithCommand(command: string, source: AsyncIterable<Buffer>): Readable {
+/** Where a reader sends what is worth a warning but does not stop the input (one line, no file name). */
+export type WarningSink = (message: string) => void;
+
+/** Last non-empty line of a command's stderr (its error message), bounded, without the `command: ` it starts with. */
+function lastLine(text: string, command: string): string {
+  const line = text.trim().split('\n').pop()?.slice(0, 300) ?? '';
+  return line.startsWith(`${command}: `) ? line.slice(command.length + 2) : line;
+}
+
+/**
+ * Decompresses through `command -dc`. The input is done only when the command has exited: a
+ * non-zero status (truncated or corrupt data) is an error even after all its output was read.
+ */
+async function* decompressWithCommand(command: string, container: Container, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const child = spawn(command, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-  child.on('error', (err) => child.stdout.destroy(new InputReadError(`cannot run ${command} to decompress: ${err.message}`)));
-  child.on('close', (code) => {
-    if (code && code !== 0) child.stdout.destroy(new InputReadError(`${command} -dc failed: ${stderr.trim().split('\n').pop() ?? `exit ${code}`}`));
+  child.stderr.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString(); });
+  const exited = new Promise<{ code: number | null; error: Error | null }>((resolve) => {
+    child.on('error', (error) => resolve({ code: null, error }));
+    child.on('close', (code) => resolve({ code, error: null }));
   });
   child.stdin.on('error', () => { /* the child ended early; its exit status reports why */ });
   void (async () => {
@@ -51,11 +68,136 @@ function decompressWithCommand(command: string, source: AsyncIterable<Buffer>): 
     } catch { /* the read error is reported by the caller */ }
     child.stdin.end();
   })();
-  return child.stdout;
+  let finished = false;
+  try {
+    try {
+      for await (const chunk of child.stdout) yield chunk as Buffer;
+    } catch { /* the exit status below says why the output stopped */ }
+    const status = await exited;
+    if (status.error) throw new InputReadError(`cannot run ${command} to decompress ${container} data: ${status.error.message}`);
+    if (status.code !== 0) throw new InputReadError(`${container} data is truncated or corrupt (${command}: ${lastLine(stderr, command) || `exit ${status.code}`})`);
+    finished = true;
+  } finally {
+    if (!finished && child.exitCode === null) child.kill();
+  }
 }
 
-/** Wraps a raw byte stream: sniffs the container and yields decompressed chunks. */
-export async function* decodeContainer(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/** Input pieces fed to the inflater at a time: a piece inflates to at most ~16 MiB (deflate's 1032:1). */
+const INFLATE_PIECE = 16 * 1024;
+
+/** Length of the gzip member header at the start of `buf`; -1 when more bytes are needed, -2 when it is not gzip. */
+function gzipHeaderLength(buf: Buffer): number {
+  if (buf.length < 10) return -1;
+  if (buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) return -2;
+  const flags = buf[3]!;
+  let at = 10;
+  if (flags & 4) { // FEXTRA
+    if (buf.length < at + 2) return -1;
+    at += 2 + buf.readUInt16LE(at);
+  }
+  for (const flag of [8, 16]) { // FNAME, FCOMMENT: zero-terminated
+    if (flags & flag) {
+      const zero = buf.indexOf(0, at);
+      if (zero === -1) return -1;
+      at = zero + 1;
+    }
+  }
+  if (flags & 2) at += 2; // FHCRC
+  return buf.length < at ? -1 : at;
+}
+
+const crc32 = (zlib as unknown as { crc32?: (data: Buffer, value?: number) => number }).crc32;
+
+/**
+ * gzip, member by member, with the header and trailer read here and the deflate data inflated raw.
+ * Node's gunzip drops the output of its last call when bytes after the data are not another member;
+ * here every byte of every member is kept and what follows the last one is a warning, as `gzip -d`
+ * does. A truncated member or a CRC/length mismatch is an error.
+ */
+async function* gunzipMembers(raw: AsyncIterable<Buffer>, warn: WarningSink): AsyncGenerator<Buffer> {
+  const source = raw[Symbol.asyncIterator]();
+  let pending: Buffer = Buffer.alloc(0);
+  let eof = false;
+  const pull = async (): Promise<boolean> => {
+    if (eof) return false;
+    const next = await source.next();
+    if (next.done) { eof = true; return false; }
+    pending = pending.length === 0 ? next.value : Buffer.concat([pending, next.value]);
+    return true;
+  };
+  try {
+    for (let member = 0; ; member++) {
+      while (pending.length < 10 && await pull()) { /* header bytes */ }
+      if (pending.length === 0) return;
+      let header = gzipHeaderLength(pending);
+      while (header === -1 && await pull()) header = gzipHeaderLength(pending);
+      if (header === -2 || (header === -1 && member > 0)) {
+        let extra = pending.length;
+        let nonZero = pending.some((b) => b !== 0);
+        for (let next = await source.next(); !next.done; next = await source.next()) {
+          extra += next.value.length;
+          nonZero ||= next.value.some((b) => b !== 0);
+        }
+        if (member === 0) throw new InputReadError('gzip data is corrupt: bad header');
+        if (nonZero) warn(`${extra} bytes of trailing garbage after the gzip data ignored`);
+        return;
+      }
+      if (header === -1) throw new InputReadError('truncated gzip data (header cut)');
+      pending = pending.subarray(header);
+      const inflate = zlib.createInflateRaw();
+      const out: Buffer[] = [];
+      let failure: Error | null = null;
+      inflate.on('data', (d: Buffer) => out.push(d));
+      const failed = new Promise<void>((resolve) => inflate.on('error', (err) => { failure = err; resolve(); }));
+      let fed = 0;
+      let size = 0;
+      let crc = 0;
+      const take = function* (): Generator<Buffer> {
+        for (const d of out) { size = (size + d.length) >>> 0; if (crc32) crc = crc32(d, crc); yield d; }
+        out.length = 0;
+      };
+      try {
+        for (;;) {
+          if (pending.length === 0 && !(await pull())) {
+            await Promise.race([new Promise<void>((resolve) => { inflate.once('end', resolve); inflate.end(); }), failed]);
+            yield* take();
+            if (failure) throw new InputReadError('truncated gzip data (unexpected end of file)');
+            throw new InputReadError('truncated gzip data (trailer missing)');
+          }
+          const piece = pending.subarray(0, INFLATE_PIECE);
+          pending = pending.subarray(piece.length);
+          fed += piece.length;
+          await Promise.race([new Promise<void>((resolve) => inflate.write(piece, () => resolve())), failed]);
+          yield* take();
+          if (failure) throw new InputReadError(`gzip data is corrupt: ${(failure as Error).message}`);
+          // The inflater took less than it was given: its deflate stream ended inside this piece.
+          if (inflate.bytesWritten < fed) {
+            const unused = fed - inflate.bytesWritten;
+            pending = pending.length === 0 ? piece.subarray(piece.length - unused) : Buffer.concat([piece.subarray(piece.length - unused), pending]);
+            break;
+          }
+        }
+      } finally {
+        inflate.destroy();
+      }
+      while (pending.length < 8 && await pull()) { /* trailer bytes */ }
+      if (pending.length < 8) throw new InputReadError('truncated gzip data (trailer cut)');
+      if (pending.readUInt32LE(4) !== size || (crc32 && pending.readUInt32LE(0) !== crc >>> 0)) {
+        throw new InputReadError('gzip data is corrupt: length or CRC mismatch');
+      }
+      pending = pending.subarray(8);
+    }
+  } finally {
+    await source.return?.();
+  }
+}
+
+/**
+ * Wraps a raw byte stream: sniffs the container and yields decompressed chunks. Truncated or
+ * corrupt data are InputReadErrors; trailing garbage after gzip data is a warning. A binary journal
+ * file passes as it is (the record reader reads it natively). `_name`: the input's name (unused).
+ */
+export async function* decodeContainer(raw: AsyncIterable<Buffer>, _name: string, warn: WarningSink = () => {}): AsyncGenerator<Buffer> {
   const iterator = raw[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
@@ -64,27 +206,22 @@ export async function* decodeContainer(raw: AsyncIterable<Buffer>): AsyncGenerat
   const source = withHead(head, iterator);
   // A journal file passes as it is: the record reader knows it by the same signature.
   if (container === 'plain' || container === 'journal-file') { yield* source; return; }
-  let stream: Readable;
-  if (container === 'gzip') {
-    const gunzip = createGunzip();
-    stream = gunzip;
-    void (async () => {
-      try { for await (const c of source) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r)); gunzip.end(); }
-      catch (err) { gunzip.destroy(err as Error); }
-    })();
-  } else if (container === 'zstd') {
+  let stream: AsyncIterable<Buffer>;
+  if (container === 'gzip') stream = gunzipMembers(source, warn);
+  else if (container === 'zstd') {
     const make = (zlib as unknown as { createZstdDecompress?: () => Readable & NodeJS.WritableStream }).createZstdDecompress;
     if (make) {
       const z = make();
-      stream = z;
+      stream = z as AsyncIterable<Buffer>;
       void (async () => {
-        try { for await (const c of source) z.write(c); z.end(); } catch (err) { z.destroy(err as Error); }
+        try { for await (const c of source) if (!z.write(c)) await new Promise((r) => z.once('drain', r)); z.end(); } catch (err) { z.destroy(err as Error); }
       })();
-    } else stream = decompressWithCommand('zstd', source);
-  } else stream = decompressWithCommand('xz', source);
+    } else stream = decompressWithCommand('zstd', container, source);
+  } else stream = decompressWithCommand('xz', container, source);
   try {
-    for await (const chunk of stream) yield chunk as Buffer;
+    for await (const chunk of stream) yield chunk;
   } catch (err) {
+    if (err instanceof InputReadError) throw err;
     const msg = (err as Error).message;
     if (/unexpected end of file/i.test(msg)) throw new InputReadError(`truncated ${container} data (unexpected end of file)`);
     throw new InputReadError(`${container} data is corrupt: ${msg}`);
@@ -102,19 +239,81 @@ async function* freshChunks(handle: FileHandle, first: Buffer): AsyncGenerator<B
   }
 }
 
+/** How long a named pipe may go without a writer before it is skipped. */
+export const FIFO_WRITER_WAIT_MS = 3000;
+/** Pause between reads of a named pipe that has a writer but no data yet. */
+const FIFO_POLL_MS = 20;
+
+/** Options for opening a file. */
+export interface OpenOptions {
+  /** Receives warnings (trailing garbage, a pipe without a writer). */
+  readonly warn?: WarningSink;
+  /** Overrides FIFO_WRITER_WAIT_MS (tests). */
+  readonly fifoWaitMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A named pipe (or `<(command)` process substitution), opened without blocking: a blocking open
+ * waits for a writer in one of libuv's four pool threads, forever when none comes, and the
+ * other inputs wait behind it. Reads are non-blocking too: EAGAIN means a writer is there
+ * but quiet; 0 bytes before any writer was seen means none is. Waits `waitMs` for one, then
+ * skips the pipe with a warning.
+ */
+async function* readFifo(path: string, waitMs: number, warn: WarningSink): AsyncGenerator<Buffer> {
+  const handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const deadline = Date.now() + waitMs;
+    let writerSeen = false;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        writerSeen = true;
+        await sleep(FIFO_POLL_MS);
+        continue;
+      }
+      if (bytesRead > 0) { writerSeen = true; yield buf.subarray(0, bytesRead); continue; }
+      if (writerSeen) return; // the writer closed: end of data
+      if (Date.now() >= deadline) {
+        warn(`named pipe with no writer after ${Math.round(waitMs / 100) / 10} s (skipped)`);
+        return;
+      }
+      await sleep(FIFO_POLL_MS * 5);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Opens a file path. Directories and unreadable files raise InputReadError.
  * A plain file is read one chunk ahead (the read runs in libuv's thread pool while the caller
  * scans the chunk before it) into three buffers used in turn. A chunk therefore stays valid
  * until the caller has asked for the next two; the line splitter copies what it keeps. Reusing
  * warm buffers saves a page fault per 4 KiB (~40 ms per 157 MB against a new buffer per chunk).
+ * Named pipes are read without blocking the thread pool (see readFifo).
  */
-export async function* readFileChunks(path: string): AsyncGenerator<Buffer> {
+export async function* readFileChunks(path: string, options: OpenOptions = {}): AsyncGenerator<Buffer> {
+  const warn = options.warn ?? (() => {});
   let info;
   try { info = await stat(path); } catch (err) {
     throw new InputReadError(errorText(err));
   }
   if (info.isDirectory()) throw new InputReadError('is a directory (pass files or a glob)');
+  if (info.isFIFO()) {
+    try {
+      yield* decodeContainer(readFifo(path, options.fifoWaitMs ?? FIFO_WRITER_WAIT_MS, warn), path, warn);
+    } catch (err) {
+      if (err instanceof InputReadError) throw err;
+      throw new InputReadError(errorText(err));
+    }
+    return;
+  }
   let handle: FileHandle | undefined;
   let ahead: Promise<number> | undefined;
   try {
@@ -124,7 +323,7 @@ export async function* readFileChunks(path: string): AsyncGenerator<Buffer> {
     if (bytesRead === 0) return;
     const first = head.subarray(0, bytesRead);
     if (sniffContainer(first) !== 'plain') {
-      yield* decodeContainer(freshChunks(handle, first));
+      yield* decodeContainer(freshChunks(handle, first), path, warn);
       return;
     }
     const buffers = [head, Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
@@ -153,9 +352,17 @@ function errorText(err: unknown): string {
   return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory (pass files or a glob)' : (err as Error).message;
 }
 
-/** Normalises any async iterable of strings/bytes into Buffer chunks (library input). */
-export async function* toBufferChunks(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): AsyncGenerator<Buffer> {
+async function* asBuffers(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): AsyncGenerator<Buffer> {
   for await (const part of input as AsyncIterable<string | Uint8Array>) {
+    if (part.length === 0) continue;
     yield typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.isBuffer(part) ? part : Buffer.from(part);
   }
+}
+
+/**
+ * Normalises any async iterable of strings/bytes into Buffer chunks (library input, stdin),
+ * decompressed by magic bytes like files (`zcat`-less `rbd-explain < syslog.gz`).
+ */
+export function toBufferChunks(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, name = '<stream>', warn?: WarningSink): AsyncGenerator<Buffer> {
+  return decodeContainer(asBuffers(input), name, warn);
 }

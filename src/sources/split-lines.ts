@@ -3,10 +3,16 @@
  * only lines that contain a needle are decoded; the others are only counted.
  */
 import { candidateLines, type NeedleSet } from './prefilter.js';
+import { cutBeforePartialWord } from '../redact.js';
 
 /** Longest line kept; the rest of a longer line is counted and dropped (a warning says so). */
 export const MAX_LINE_BYTES = 1 << 20;
 const NEWLINE = Buffer.from('\n');
+
+/** The first MAX_LINE_BYTES of an over-long line, without the partial word at the cut (it may be a key's head). */
+function cutLine(buf: Buffer): Buffer {
+  return buf.subarray(0, cutBeforePartialWord((i) => buf[i]!, MAX_LINE_BYTES));
+}
 
 /** Which lines to decode: all of them, or those with a needle of one of the sets. */
 export type Prefilter = 'off' | NeedleSet;
@@ -83,13 +89,13 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, prefilter: Pref
       if (nl === -1) {
         if (!skipping && carry) {
           carry = Buffer.concat([carry, buf]);
-          if (carry.length > MAX_LINE_BYTES) { carry = Buffer.from(carry.subarray(0, MAX_LINE_BYTES)); skipping = true; }
+          if (carry.length > MAX_LINE_BYTES) { carry = Buffer.from(cutLine(carry)); skipping = true; }
         }
         continue;
       }
       // Only the line that spans the chunk boundary is joined; the chunk itself is never copied.
       const head = skipping ? (carry ?? Buffer.alloc(0)) : Buffer.concat([carry ?? Buffer.alloc(0), buf.subarray(0, nl)]);
-      const line = head.length > MAX_LINE_BYTES ? head.subarray(0, MAX_LINE_BYTES) : head;
+      const line = head.length > MAX_LINE_BYTES ? cutLine(head) : head;
       if (skipping || head.length > MAX_LINE_BYTES) stats.truncatedLines += 1;
       const batch = splitRegion(Buffer.concat([line, NEWLINE]), line.length + 1, stats.lines + 1, prefilter, stats);
       if (batch.length > 0) yield batch;
@@ -99,7 +105,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, prefilter: Pref
     }
     const lastNl = buf.lastIndexOf(10);
     if (lastNl === -1) {
-      if (buf.length > MAX_LINE_BYTES) { carry = Buffer.from(buf.subarray(0, MAX_LINE_BYTES)); skipping = true; }
+      if (buf.length > MAX_LINE_BYTES) { carry = Buffer.from(cutLine(buf)); skipping = true; }
       else if (buf.length > 0) carry = Buffer.from(buf);
       continue;
     }
@@ -108,7 +114,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, prefilter: Pref
     if (batch.length > 0) yield batch;
     if (end < buf.length) {
       const tail = buf.subarray(end);
-      if (tail.length > MAX_LINE_BYTES) { carry = Buffer.from(tail.subarray(0, MAX_LINE_BYTES)); skipping = true; }
+      if (tail.length > MAX_LINE_BYTES) { carry = Buffer.from(cutLine(tail)); skipping = true; }
       else carry = Buffer.from(tail);
     }
   }

@@ -115,7 +115,7 @@ export function readHeader(win: ByteWindow): JournalHeader {
   const headerSize = u64(head, 88);
   const arenaSize = u64(head, 96);
   if (!(headerSize >= MIN_HEADER_BYTES) || headerSize % 8 !== 0 || headerSize > win.size) {
-    throw new JournalHeaderError(`journal header_size ${headerSize} is not valid (file is ${win.size} bytes)`);
+    throw new JournalHeaderError(`journal header_size ${Number.isFinite(headerSize) ? headerSize : 'over 2^53'} is not valid (file is ${win.size} bytes)`);
   }
   const has = (at: number, bytes: number): boolean => headerSize >= at + bytes && head.length >= at + bytes;
   const stateByte = head[16] ?? 255;

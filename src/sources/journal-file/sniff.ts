@@ -1,5 +1,5 @@
 /** Recognises a binary journal file by its first eight bytes (`LPKSHHRH`), never by its name. */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { JOURNAL_SIGNATURE } from './header.js';
 
 const SIGNATURE = Buffer.from(JOURNAL_SIGNATURE, 'latin1');
@@ -9,10 +9,15 @@ export function hasJournalSignature(head: Uint8Array): boolean {
   return head.length >= SIGNATURE.length && SIGNATURE.equals(head.subarray(0, SIGNATURE.length));
 }
 
-/** True when the file at `path` starts with the journal signature (false when it cannot be read). */
+/**
+ * True when the regular file at `path` starts with the journal signature (false when it cannot be
+ * read). FIFOs, devices and directories are never opened here: opening a FIFO without a writer
+ * would block.
+ */
 export async function isJournalFile(path: string): Promise<boolean> {
   let handle;
   try {
+    if (!(await stat(path)).isFile()) return false;
     handle = await open(path, 'r');
     const head = Buffer.alloc(SIGNATURE.length);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);

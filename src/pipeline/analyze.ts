@@ -88,7 +88,7 @@ type FlatSource = Exclude<Source, { kind: 'tasks' }>;
 /**
  * Expands tasks directories (task files + index lines of tasks whose file is gone), drops files
  * named twice (a task file given alone and inside its directory, say), and makes the journal
- * files of one directory one input, merged by time (a single one stays a plain file).
+ * files of one directory one input, interleaved as journalctl does (a single one stays a plain file).
  */
 export async function resolveSources(sources: readonly Source[], options: Pick<AnalyzeOptions, 'fromMs' | 'toMs'> = {}): Promise<FlatSource[]> {
   const out: FlatSource[] = [];

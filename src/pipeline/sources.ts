@@ -13,8 +13,8 @@ export type Source =
   | { readonly kind: 'stream'; readonly spec: InputSpec }
   /**
    * The journal files of a directory (`--journal-dir`, a journal-remote collector), read natively
-   * and merged by time. `match`: keep entries with one of these `FIELD=value` pairs.
+   * and interleaved as journalctl does. `match`: keep entries with one of these `FIELD=value` pairs.
    */
   | { readonly kind: 'journal-dir'; readonly dir: string; readonly match?: readonly string[] }
-  /** Several journal files read as one input, merged by time (`name`: what the input is called). */
+  /** Several journal files read as one input, interleaved as journalctl does (`name`: what the input is called). */
   | { readonly kind: 'journal-files'; readonly name: string; readonly paths: readonly string[]; readonly nodeHint?: string | null; readonly match?: readonly string[] };

@@ -9,6 +9,8 @@
 //   node bench/run.js --grep-only           grep figures only (no CLI needed)
 //   node bench/run.js --flat                peak RSS at 1M and 10M lines (short format)
 //   node bench/run.js --json                figures as one JSON document on stdout
+//   node bench/run.js --cases journal       binary journal files (systemd-journal-remote): native reader
+//                                           vs `journalctl --directory -o export |` vs the plain reader
 //   node bench/run.js --startup-only        start-up only: --version, empty stdin, a 3-line file vs node -e 0
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -38,7 +40,7 @@ const { values: argv } = parseArgs({
     seed: { type: 'string', default: '42' },
     nodes: { type: 'string', default: '4' },
     pairs: { type: 'string' },
-    cases: { type: 'string', default: 'short,json,heavy' },
+    cases: { type: 'string', default: 'short,json,heavy,journal' },
     'grep-only': { type: 'boolean', default: false },
     flat: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -48,7 +50,7 @@ const { values: argv } = parseArgs({
   },
 });
 if (argv.help) {
-  console.log(`usage: node bench/run.js [--lines N] [--seed N] [--nodes N] [--pairs N] [--cases short,json,heavy]
+  console.log(`usage: node bench/run.js [--lines N] [--seed N] [--nodes N] [--pairs N] [--cases short,json,heavy,journal]
                          [--grep-only] [--flat] [--json] [--startup-only] [--startup-rounds N]`);
   process.exit(0);
 }
@@ -92,7 +94,7 @@ async function ensureInput({ format, lines, candidateRate, failureRate = 0.001 }
   // drop stale files of the same shape made by an older generator
   for (const n of readdirSync(dataDir))
     if (n.startsWith(`journal-${format}-${lines}l-${NODES}n-s${SEED}-f${failureRate}-c${candidateRate}-`) && !n.startsWith(base))
-      rmSync(join(dataDir, n));
+      rmSync(join(dataDir, n), { recursive: true, force: true }); // journal cases keep a directory
   const truth = join(dataDir, `${base}.truth.ndjson`);
   const args = [join(benchDir, 'generate.js'), '--lines', String(lines), '--nodes', String(NODES), '--seed', String(SEED)];
   args.push('--format', format, '--failure-rate', String(failureRate), '--candidate-rate', String(candidateRate));
@@ -244,7 +246,99 @@ async function verifyCli(input, cliArgs) {
   return v;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Binary journal files: the generated JSON journal written by systemd-journal-remote (it rotates
+// at its file limits, as journald does, so the entries land in several files of one directory)
+// ---------------------------------------------------------------------------------------------
+
+const JOURNAL_REMOTE = ['/lib/systemd/systemd-journal-remote', '/usr/lib/systemd/systemd-journal-remote'].find((p) => existsSync(p)) ?? null;
+const JOURNALCTL = ['/usr/bin/journalctl', '/bin/journalctl'].find((p) => existsSync(p)) ?? null;
+
+async function ensureJournalDir(spec) {
+  const json = await ensureInput({ ...spec, format: 'json' });
+  const dir = json.file.replace(/\.json$/, '.journal.d');
+  const metaFile = `${dir}.meta.json`;
+  if (existsSync(metaFile)) return { ...JSON.parse(readFileSync(metaFile, 'utf8')), cached: true };
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  log(`writing ${relative(root, dir)} with systemd-journal-remote …`);
+  const { createReadStream } = await import('node:fs');
+  const { createInterface } = await import('node:readline');
+  const { exportEntry, jsonLineFields } = await import('./lib/export.js');
+  const t0 = process.hrtime.bigint();
+  const child = spawn(JOURNAL_REMOTE, [`--output=${join(dir, 'remote.journal')}`, '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { if (stderr.length < 65536) stderr += d; });
+  const closed = new Promise((resolve) => child.on('close', resolve));
+  for await (const line of createInterface({ input: createReadStream(json.file), crlfDelay: Infinity })) {
+    if (line && !child.stdin.write(exportEntry(jsonLineFields(line)))) await new Promise((r) => child.stdin.once('drain', r));
+  }
+  child.stdin.end();
+  const code = await closed;
+  if (code !== 0) throw new Error(`systemd-journal-remote failed (${code}): ${stderr}`);
+  const files = readdirSync(dir).sort().map((f) => join(dir, f));
+  const meta = {
+    dir, files, format: 'journal', lines: json.lines, bytes: files.reduce((n, f) => n + statSync(f).size, 0),
+    failureLines: json.failureLines, contextLines: json.contextLines, lookalikeLines: json.lookalikeLines, linesContainingRbd: json.linesContainingRbd,
+    generateSeconds: round(Number(process.hrtime.bigint() - t0) / 1e9, 1),
+    command: `${json.command}, converted to export and written by systemd-journal-remote --output=…/remote.journal`,
+  };
+  writeFileSync(metaFile, JSON.stringify(meta, null, 1) + '\n');
+  return { ...meta, cached: false };
+}
+
+/**
+ * Incidents without what depends on the input's name, for comparing two routes: id, and which
+ * evidence lines a folded fleet incident keeps (they are picked in source/line order, and the
+ * native route names each journal file while the pipe is one `<stdin>`), so evidence counts only.
+ */
+function incidentsKey(stdout) {
+  const doc = JSON.parse(stdout);
+  return JSON.stringify(doc.incidents.map((i) => ({ ...i, id: null, evidence: i.evidence.length })));
+}
+
+async function runJournalCase(name, spec) {
+  const result = { case: name, input: null, grep: null, cli: null, pipe: null, plain: null, cliStatus: null, ratio: null };
+  if (!JOURNAL_REMOTE || !JOURNALCTL || !cliPresent) {
+    result.cliStatus = `skipped (${!cliPresent ? 'no dist/src/cli.js' : 'no systemd-journal-remote/journalctl: apt-get install systemd-journal-remote'})`;
+    return result;
+  }
+  const input = await ensureJournalDir(spec);
+  result.input = { ...input, file: relative(root, input.dir), candidateLines: input.failureLines + input.contextLines + input.lookalikeLines };
+  const native = [process.execPath, [...CLI_NODE_FLAGS, CLI, '--format', 'json', input.dir]];
+  const quote = (a) => `'${a.replace(/'/g, "'\\''")}'`;
+  const pipeLine = `${JOURNALCTL} --directory=${quote(input.dir)} -o export --no-pager | ${[process.execPath, ...CLI_NODE_FLAGS, CLI, '--format', 'json'].map(quote).join(' ')}`;
+  const pipe = ['sh', ['-c', pipeLine]];
+  const plain = [process.execPath, [join(benchDir, 'journal-plain.js'), ...input.files]];
+  // Checked once: both routes give the same incidents.
+  const a = spawnSync(native[0], native[1], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const b = spawnSync(pipe[0], pipe[1], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if ((a.status !== 0 && a.status !== 1) || (b.status !== 0 && b.status !== 1)) {
+    result.cliStatus = `failed: native exit ${a.status} (${a.stderr.trim().split('\n').pop()}), pipe exit ${b.status}`;
+    return result;
+  }
+  result.sameIncidents = incidentsKey(a.stdout) === incidentsKey(b.stdout);
+  result.incidents = JSON.parse(a.stdout).incidents.length;
+  const runs = { cli: [], pipe: [], plain: [] };
+  for (let i = 0; i <= PAIRS; i++) {
+    const n = await measure(...native);
+    const p = await measure(...pipe);
+    const q = await measure(...plain);
+    if (i === 0) continue;
+    runs.cli.push(n);
+    runs.pipe.push(p);
+    runs.plain.push(q);
+  }
+  result.cli = summarize(runs.cli, input);
+  result.pipe = summarize(runs.pipe, input);
+  result.plain = summarize(runs.plain, input);
+  result.ratio = round(result.cli.medianSeconds / result.pipe.medianSeconds, 2);
+  result.cliStatus = 'ok';
+  return result;
+}
+
 async function runCase(name, spec) {
+  if (spec.format === 'journal') return runJournalCase(name, spec);
   const input = await ensureInput(spec);
   const grepArgs = ['-c', 'rbd', input.file];
   const cliArgs = ['--format', 'json', ...(spec.cliExtra ?? [])];
@@ -373,6 +467,15 @@ function printReport(report) {
   log(`peak RSS: ${m.rssTool}; ${report.pairs} measured rounds (rbd-explain, grep, node scan) after 1 warm-up round; medians; ratios vs grep\n`);
   const rows = [];
   for (const r of report.cases) {
+    if (r.input?.format === 'journal' || (r.input === null && r.case === 'journal')) {
+      if (!r.cli) { rows.push([r.case, '-', 'rbd-explain', '-', '-', '-', '-', r.cliStatus]); continue; }
+      const inp = `${(r.input.lines / 1e6).toFixed(r.input.lines < 1e6 ? 2 : 0)}M entries, ${r.input.files.length} journal files, ${(r.input.bytes / 1e6).toFixed(0)} MB`;
+      const fmt = (s, who) => [who, s.medianSeconds.toFixed(3), s.linesPerSecond.toLocaleString('en-US'), s.mbPerSecond, s.peakRssMiB ?? '?'];
+      rows.push([r.case, inp, ...fmt(r.pipe, 'journalctl -o export | rbd-explain'), '']);
+      rows.push(['', '', ...fmt(r.plain, 'plain reader (every entry)'), `${round(r.plain.medianSeconds / r.pipe.medianSeconds, 2)}x pipe`]);
+      rows.push(['', '', ...fmt(r.cli, 'rbd-explain DIR (native)'), `${r.ratio}x pipe, same incidents: ${r.sameIncidents}`]);
+      continue;
+    }
     const inp = `${(r.input.lines / 1e6).toFixed(r.input.lines < 1e6 ? 2 : 0)}M ${r.input.format}, ${(r.input.bytes / 1e6).toFixed(0)} MB, cand ${((100 * r.input.candidateLines) / r.input.lines).toFixed(1)}%`;
     const fmt = (s, who) => (s ? [who, s.medianSeconds.toFixed(3), s.linesPerSecond.toLocaleString('en-US'), s.mbPerSecond, s.peakRssMiB ?? '?'] : [who, '-', '-', '-', '-']);
     rows.push([r.case, inp, ...fmt(r.grep, 'grep -c rbd'), '']);
@@ -381,6 +484,10 @@ function printReport(report) {
   }
   log(table(rows, ['case', 'input', 'command', 'median s', 'lines/s', 'MB/s', 'peak RSS MiB', 'vs grep']));
   for (const r of report.cases) {
+    if (r.case === 'journal') {
+      if (r.input) log(`\njournal: ${r.input.cached ? 'cached' : `written in ${r.input.generateSeconds} s`}: ${r.input.command}; ${r.incidents} incidents`);
+      continue;
+    }
     log(`\n${r.case}: ${r.input.cached ? 'cached' : `generated in ${r.input.generateSeconds} s`}: ${r.input.command}`);
     log(`  failure lines ${r.input.failureLines}, candidate lines ${r.input.candidateLines}, grep count ${r.grep.count}`);
     if (r.verify && !r.verify.error)
@@ -411,6 +518,7 @@ async function main() {
     short: { format: 'short', lines: LINES, candidateRate: 0.01 },
     json: { format: 'json', lines: LINES, candidateRate: 0.01, cliExtra: ['--input-format', 'json'] },
     heavy: { format: 'short', lines: LINES, candidateRate: 0.1 },
+    journal: { format: 'journal', lines: LINES, candidateRate: 0.01 },
   };
   if (argv.flat) {
     report.flat = [];
@@ -421,7 +529,7 @@ async function main() {
     }
   } else {
     for (const name of argv.cases.split(',')) {
-      if (!specs[name]) throw new Error(`unknown case '${name}' (short, json, heavy)`);
+      if (!specs[name]) throw new Error(`unknown case '${name}' (short, json, heavy, journal)`);
       report.cases.push(await runCase(name, specs[name]));
     }
   }

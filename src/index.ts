@@ -46,6 +46,10 @@ export { redact } from './redact.js';
 export { parseJournalPrefix } from './records/journal-prefix.js';
 export type { JournalPrefixParse } from './records/journal-prefix.js';
 export { detectFormat } from './records/detect-format.js';
+export { JournalFileReader } from './sources/journal-file/reader.js';
+export type { JournalEntry, JournalField, JournalProblem, MessageScan } from './sources/journal-file/reader.js';
+export { JournalHeaderError } from './sources/journal-file/header.js';
+export type { JournalHeader } from './sources/journal-file/header.js';
 
 export { attachConfig } from './correlate/attach-config.js';
 export { crossNodeIncidents, CROSS_NODE_RULES } from './correlate/cross-node.js';

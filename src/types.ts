@@ -14,6 +14,7 @@ export const INPUT_FORMATS = [
   'syslog',            // rsyslog traditional file (day padded with a space)
   'json',              // journalctl -o json (one object a line)
   'export',            // journalctl -o export (KEY=value blocks, binary fields)
+  'journal-file',      // binary journal file (*.journal, *.journal~), read natively
   'cat',               // journalctl -o cat: bare messages
   'tasklog',           // Proxmox task log file (UPID-named, no timestamps)
   'cli',               // bare rbd/qemu-img/ceph stderr
@@ -41,7 +42,7 @@ export type Phase =
 export interface LogRecord {
   /** File path, `<stdin>`, or `journalctl` for live mode. */
   readonly source: string;
-  /** 1-based line number in the source (export format: line where the entry starts). */
+  /** 1-based line number in the source (export format: line where the entry starts; journal file: the entry's sequence number). */
   readonly line: number;
   /** ISO 8601 time, or null when the format carries none (cat, bare CLI output). */
   readonly time: string | null;

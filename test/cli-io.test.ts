@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BIN, runBin } from './helpers/cli.js';
 import { JOURNALCTL } from './helpers/journal.js';
-import { workerCount } from '../src/pipeline/analyze.js';
+import { analyze, workerCount } from '../src/pipeline/analyze.js';
+import { liveSources } from '../src/pipeline/live.js';
 
 const EXAMPLE = 'examples/task10-short.log';
 const YEAR = ['--year', '2024'];
@@ -17,6 +18,11 @@ const YEAR = ['--year', '2024'];
 function withDir(prefix: string, body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   try { body(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
+}
+
+async function withDirAsync(prefix: string, body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try { await body(dir); } finally { rmSync(dir, { recursive: true, force: true }); }
 }
 
 /** `n` failures of distinct images: one incident each, so the report is far larger than a pipe buffer. */
@@ -99,7 +105,7 @@ if (!canRunAsNobody) console.log('  unreadable-directory test SKIPPED: the bin c
   });
 });
 
-test('a binary journal file: one line that names the path once as its subject', () => {
+test('a damaged binary journal file: one line that names the path once as its subject', () => {
   withDir('rbdx-journal-', (dir) => {
     const file = join(dir, 'system.journal');
     writeFileSync(file, Buffer.concat([Buffer.from('LPKSHHRH'), Buffer.alloc(300, 1)]));
@@ -108,7 +114,8 @@ test('a binary journal file: one line that names the path once as its subject', 
     const [error] = (JSON.parse(run.stdout) as { errors: { source: string; message: string }[] }).errors;
     assert.is(error?.source, file);
     assert.ok(!(error?.message ?? '').startsWith(file), error?.message);
-    assert.match(error?.message ?? '', /journalctl --file=/);
+    // Read natively: its header (0x01 bytes) names incompatible features no systemd has.
+    assert.match(error?.message ?? '', /^unknown incompatible journal feature flag bit 8 \(0x100\)/);
     assert.is(run.stderr.trim().split('\n').length, 1, run.stderr);
   });
 });
@@ -121,26 +128,30 @@ test('--jobs is capped at the core count (and at the file count)', () => {
   assert.is(workerCount(0, 10), 0);
 });
 
-test('live mode: journalctl\'s stderr is passed through; failed or no journal read: exit 2', () => {
-  withDir('rbdx-live-', (dir) => {
+test('live mode: --journal-dir is read natively (no journal file: exit 2); journalctl\'s stderr is passed through; failed or no journal read: an error', async () => {
+  await withDirAsync('rbdx-live-', async (dir) => {
     // A journalctl that fails the way a real one does without journal files or rights.
     const fake = join(dir, 'journalctl');
     writeFileSync(fake, '#!/bin/sh\necho "No journal files were found." >&2\necho "Hint: You are currently not seeing messages from other users and the system." >&2\nexit 0\n');
     chmodSync(fake, 0o755);
     const none = runBin(['--journal-dir', dir, '--format', 'json'], { env: { RBD_EXPLAIN_JOURNALCTL: fake } });
     assert.is(none.code, 2, none.stderr);
-    assert.match(none.stderr, /^rbd-explain: journalctl: No journal files were found\.$/m);
-    assert.match(none.stderr, /^rbd-explain: journalctl: Hint: You are currently not seeing/m);
-    assert.equal((JSON.parse(none.stdout) as { errors: { source: string }[] }).errors.map((e) => e.source), ['journalctl']);
+    assert.equal((JSON.parse(none.stdout) as { errors: { source: string; message: string }[] }).errors, [{ source: dir, message: 'no journal file in this directory' }]);
+    assert.is(runBin(['--journal-dir', '/x'], { env: { RBD_EXPLAIN_JOURNALCTL: fake } }).code, 2);
+    // Following a collected journal still runs journalctl: its stderr is passed through.
+    const followed = runBin(['--journal-dir', dir, '--follow', '--format', 'ndjson'], { env: { RBD_EXPLAIN_JOURNALCTL: fake } });
+    assert.match(followed.stderr, /^rbd-explain: journalctl: No journal files were found\.$/m);
+    assert.match(followed.stderr, /^rbd-explain: journalctl: Hint: You are currently not seeing/m);
     writeFileSync(fake, '#!/bin/sh\necho "Failed to open /x: No such file or directory" >&2\nexit 1\n');
-    const failed = runBin(['--journal-dir', '/x'], { env: { RBD_EXPLAIN_JOURNALCTL: fake } });
+    const failed = runBin(['--journal-dir', '/x', '--follow'], { env: { RBD_EXPLAIN_JOURNALCTL: fake } });
     assert.is(failed.code, 2);
     assert.match(failed.stderr, /rbd-explain: journalctl: Failed to open \/x/);
     if (!JOURNALCTL) { console.log('  live mode with the real journalctl SKIPPED: no journalctl'); return; }
+    // This node's live mode (library: the CLI needs a terminal on stdin) on a journalctl that reads no journal.
     mkdirSync(join(dir, 'empty'));
-    const empty = runBin(['--journal-dir', join(dir, 'empty')], { env: { RBD_EXPLAIN_JOURNALCTL: JOURNALCTL } });
-    assert.is(empty.code, 2, empty.stderr);
-    assert.match(empty.stderr, /journalctl read no journal in .*empty/);
+    const sources = liveSources({ env: { RBD_EXPLAIN_JOURNALCTL: JOURNALCTL, RBD_EXPLAIN_JOURNALCTL_ARGS: `--directory=${join(dir, 'empty')}` }, tasksDir: join(dir, 'none'), onJournalctlMessage: () => {} });
+    const empty = await analyze({ sources });
+    assert.match(empty.errors.map((e) => e.message).join('\n'), /journalctl read no journal/);
   });
 });
 

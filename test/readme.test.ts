@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { BIN } from './helpers/cli.js';
 import { JOURNALCTL, journalExport, writeJournal } from './helpers/journal.js';
 
@@ -59,6 +59,15 @@ if (JOURNALCTL) {
   writeFileSync(join(binDir, 'journalctl'), `#!/bin/sh\nexec '${JOURNALCTL}' --directory='${journalDir}' "$@"\n`);
   chmodSync(join(binDir, 'journalctl'), 0o755);
 }
+// /var/log/journal: the committed four-host journal files (machine-id folder), and a journal-remote
+// collector holding the test journal above (re-timed to the last hours, so `--since -7d` keeps it).
+const machineDir = join(root, 'var/log/journal/0123456789abcdef0123456789abcdef');
+mkdirSync(machineDir, { recursive: true });
+for (const f of readdirSync('fixtures/journal/fleet').filter((n) => n.endsWith('.journal.gz'))) {
+  writeFileSync(join(machineDir, f.replace(/\.gz$/, '')), gunzipSync(readFileSync(join('fixtures/journal/fleet', f))));
+}
+mkdirSync(join(root, 'var/log/journal/remote'));
+if (!journalError) cpSync(join(journalDir, 'remote.journal'), join(root, 'var/log/journal/remote/remote-pve3.journal'));
 const env = { ...process.env, PATH: `${binDir}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, NO_COLOR: '1' };
 
 function shell(command: string, options: { tty?: boolean; timeoutSeconds?: number } = {}): { code: number | null; stdout: string; stderr: string } {
@@ -107,6 +116,15 @@ const RUNNERS: Readonly<Record<string, Runner>> = {
   'rbd-explain': live,
   'rbd-explain --since -2d --node pve3': live,
   'rbd-explain /bundle': { why: null, run: expectIncidents },
+  'rbd-explain /var/log/journal': { why: null, run: expectIncidents },
+  'rbd-explain --journal-dir /var/log/journal/remote --since -7d': { why: journalError ? `no test journal (${journalError.trim()})` : null, run: (c) => {
+    // Read natively: only rbd-explain on PATH, no journalctl.
+    const onlyUs = join(root, 'bin-no-journalctl');
+    mkdirSync(onlyUs, { recursive: true });
+    cpSync(join(binDir, 'rbd-explain'), join(onlyUs, 'rbd-explain'));
+    const run = spawnSync('/bin/sh', ['-c', localPaths(c)], { encoding: 'utf8', env: { ...env, PATH: onlyUs }, input: '' });
+    assertRan(c, { code: run.status, stdout: run.stdout, stderr: run.stderr }, [1]);
+  } },
   'journalctl -f -o json | rbd-explain --follow --format ndjson': { why: LIVE_WHY, run: (c) => {
     // Endless by design: stopped after a few seconds; the incidents of the last entries are out by then.
     const run = shell(c, { timeoutSeconds: 8 });

@@ -66,7 +66,7 @@ export const ANALYZE_OPTIONS: OptionTable = {
   jobs: { type: 'number', integer: true, min: 1, describe: 'Worker threads reading files in parallel (default and most: the number of cores)' },
   follow: { type: 'boolean', default: false, describe: 'Print each incident as soon as it is known and again when it gains evidence (stdin, or journalctl -f in live mode)' },
   unit: { type: 'string', repeatable: true, describe: 'Live mode: read this unit instead of the PVE daemons (repeatable; kernel and PVE CLI lines are always read)' },
-  'journal-dir': { type: 'string', describe: 'Live mode on a collected journal: journalctl --directory=DIR' },
+  'journal-dir': { type: 'string', describe: 'Live mode on a collected journal (/var/log/journal, a journal-remote collector): its journal files read natively (--follow: journalctl --directory=DIR)' },
   'tasks-dir': { type: 'string', default: '/var/log/pve/tasks', describe: 'Live mode: the tasks directory read with the journal (skipped when absent)' },
   'with-config': { type: 'boolean', default: false, describe: 'Also check this node\'s config (doctor) and attach the findings to the incidents' },
   'cluster-events': { type: 'boolean', default: false, describe: 'List the Ceph audit/cluster log events that match no failure (key, caps, pool, blocklist, quorum changes)' },

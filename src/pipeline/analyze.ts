@@ -7,9 +7,13 @@
  */
 import { realpath } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import type { AnalysisResult, ClusterEvent, Incident, InputError, InputFormat, InputSummary, LogRecord, NoiseCount } from '../types.js';
 import { toBufferChunks } from '../sources/open-input.js';
-import type { InputSpec, ReadOptions, ReadReport } from '../records/read-records.js';
+import { sealed, type InputSpec, type ReadOptions, type ReadReport } from '../records/read-records.js';
+import { readJournalFilesRecords } from '../records/journal-file.js';
+import { isJournalFile } from '../sources/journal-file/sniff.js';
+import { journalFilesIn } from '../sources/journal-file/directory.js';
 import { newScanStats } from '../sources/split-lines.js';
 import { Correlator, type CorrelateOptions } from '../correlate/correlator.js';
 import { ExtractionCache, fileSpec, readExtracted, type ExtractedBatch } from './read-extract.js';
@@ -87,21 +91,34 @@ export async function inputSpecs(input: AnalyzeInput): Promise<InputSpec[]> {
 type FlatSource = Exclude<Source, { kind: 'tasks' }>;
 
 /**
- * Expands tasks directories (task files + index lines of tasks whose file is gone) and
- * drops files named twice (a task file given alone and inside its directory, say).
+ * Expands tasks directories (task files + index lines of tasks whose file is gone), drops files
+ * named twice (a task file given alone and inside its directory, say), and makes the journal
+ * files of one directory one input, interleaved as journalctl does (a single one stays a plain file).
  */
 export async function resolveSources(sources: readonly Source[], options: Pick<AnalyzeOptions, 'fromMs' | 'toMs'> = {}): Promise<FlatSource[]> {
   const out: FlatSource[] = [];
   const seen = new Set<string>();
+  const journalDirs = new Map<string, { index: number; paths: string[]; nodeHint: string | null }>();
   const addFile = async (path: string, nodeHint?: string | null): Promise<void> => {
     const real = await realpath(path).catch(() => path);
     if (seen.has(real)) return;
     seen.add(real);
     out.push({ kind: 'file', path, ...(nodeHint ? { nodeHint } : {}) });
   };
+  const addJournalFile = (path: string, nodeHint: string | null): void => {
+    const dir = dirname(path);
+    const group = journalDirs.get(dir);
+    if (group) { group.paths.push(path); return; }
+    journalDirs.set(dir, { index: out.length, paths: [path], nodeHint });
+    out.push({ kind: 'file', path, ...(nodeHint ? { nodeHint } : {}) });
+  };
   for (const s of sources) {
-    if (s.kind === 'file') await addFile(s.path, s.nodeHint);
-    else if (s.kind !== 'tasks') out.push(s);
+    if (s.kind === 'file') {
+      if (await isJournalFile(s.path)) {
+        const real = await realpath(s.path).catch(() => s.path);
+        if (!seen.has(real)) { seen.add(real); addJournalFile(s.path, s.nodeHint ?? null); }
+      } else await addFile(s.path, s.nodeHint);
+    } else if (s.kind !== 'tasks') out.push(s);
     else {
       const tasks = await readTasksDir(s.dir, { fromMs: options.fromMs ?? null, toMs: options.toMs ?? null });
       for (const path of tasks.files) await addFile(path);
@@ -110,6 +127,9 @@ export async function resolveSources(sources: readonly Source[], options: Pick<A
         out.push({ kind: 'records', name: `${tasks.dir}/index`, format: 'tasklog', records: async function* () { yield records; } });
       }
     }
+  }
+  for (const [dir, group] of journalDirs) {
+    if (group.paths.length > 1) out[group.index] = { kind: 'journal-files', name: dir, paths: group.paths, nodeHint: group.nodeHint };
   }
   return out;
 }
@@ -192,7 +212,36 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
       if (s?.kind === 'file' && !ahead.has(j)) ahead.set(j, pool.read(s.path, s.nodeHint ?? null));
     }
   };
+  /** Several journal files as one input: read natively, interleaved as journalctl does. */
+  const openJournalFiles = async (name: string, paths: readonly string[], nodeHint: string | null, match: readonly string[] | undefined, listErrors: InputError[]): Promise<Opened> => {
+    const reports = paths.map((): ReadReport => ({ format: null, stats: newScanStats(), errors: [], warnings: [] }));
+    const jobs = await Promise.all(paths.map(async (path, i) => ({ input: { path }, spec: await fileSpec(path, nodeHint), report: reports[i] as ReadReport })));
+    const batches = (async function* () {
+      for await (const records of sealed(readJournalFilesRecords(jobs, match))) yield { records, extractions: records.map((r) => cache.get(r.message)) };
+    })();
+    return {
+      name,
+      batches,
+      report: () => ({
+        format: 'journal-file',
+        lines: reports.reduce((n, r) => n + r.stats.lines, 0),
+        errors: [...listErrors, ...reports.flatMap((r) => r.errors)],
+        warnings: reports.flatMap((r) => r.warnings),
+      }),
+    };
+  };
   const open = async (index: number, s: FlatSource): Promise<Opened> => {
+    if (s.kind === 'journal-files') return openJournalFiles(s.name, s.paths, s.nodeHint ?? null, s.match, []);
+    if (s.kind === 'journal-dir') {
+      let paths: string[] = [];
+      const listErrors: InputError[] = [];
+      try { paths = await journalFilesIn(s.dir); } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        listErrors.push({ source: s.dir, message: code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : `cannot list: ${(err as Error).message}` });
+      }
+      if (paths.length === 0 && listErrors.length === 0) listErrors.push({ source: s.dir, message: 'no journal file in this directory' });
+      return openJournalFiles(s.dir, paths, null, s.match, listErrors);
+    }
     if (s.kind === 'file' && pool) {
       prefetch(index);
       const result = await (ahead.get(index) as Promise<FileResult>);

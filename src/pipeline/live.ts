@@ -1,10 +1,11 @@
 /**
  * Live mode: this node's own logs. journalctl is run for the units and identifiers where RBD
  * failures show up (src/sources/journalctl.ts), and the Proxmox tasks directory is read beside it,
- * with /var/log/ceph/ceph.audit.log and ceph.log when this node runs a monitor.
+ * with /var/log/ceph/ceph.audit.log and ceph.log when this node runs a monitor. A collected journal
+ * (`journalDir`) is read natively with the same selection; only following it (`follow`) runs journalctl.
  */
 import { existsSync } from 'node:fs';
-import { findJournalctl, journalctlArgs, journalctlChunks } from '../sources/journalctl.js';
+import { findJournalctl, journalctlArgs, journalctlChunks, liveMatchGroups } from '../sources/journalctl.js';
 import { InputReadError } from '../sources/open-input.js';
 import type { Source } from './sources.js';
 import { cephClusterLogFiles } from '../sources/ceph-logs.js';
@@ -19,7 +20,7 @@ export interface LiveOptions {
   readonly toMs?: number | undefined;
   /** Units instead of the PVE daemons (kernel and PVE CLI identifiers are always read). */
   readonly units?: readonly string[] | undefined;
-  /** A collected journal (`journalctl --directory`). */
+  /** A collected journal (`/var/log/journal`, a journal-remote collector): read natively, no journalctl. */
   readonly journalDir?: string | undefined;
   /** The tasks directory read with the journal when it exists (default `/var/log/pve/tasks`; not in follow mode). */
   readonly tasksDir?: string | undefined;
@@ -57,8 +58,13 @@ async function* checkedEmpty(chunks: AsyncIterable<Buffer>, bin: string, extra: 
   }
 }
 
-/** The sources of live mode: journalctl's output, then the tasks directory. */
+/** The sources of live mode: journalctl's output (or a collected journal's files), then the tasks directory. */
 export function liveSources(options: LiveOptions = {}): Source[] {
+  const tasksDir = options.tasksDir ?? '/var/log/pve/tasks';
+  const tasks: Source[] = options.follow !== true && existsSync(tasksDir) ? [{ kind: 'tasks', dir: tasksDir }] : [];
+  if (options.journalDir !== undefined && options.follow !== true) {
+    return [{ kind: 'journal-dir', dir: options.journalDir, match: liveMatchGroups(options.units).flat() }, ...tasks];
+  }
   const env = options.env ?? process.env;
   const bin = findJournalctl(env);
   if (!bin) throw new NoJournalctlError('no input: no file, no stdin, and no journalctl on this machine to read the journal itself (pipe a log in or name files)');
@@ -80,10 +86,7 @@ export function liveSources(options: LiveOptions = {}): Source[] {
     const out = journalctlChunks(bin, args, options.onJournalctlMessage);
     return follow ? out : checkedEmpty(out, bin, extra, where);
   };
-  const sources: Source[] = [{ kind: 'stream', spec: { name: 'journalctl', chunks } }];
-  const tasksDir = options.tasksDir ?? '/var/log/pve/tasks';
-  if (!follow && existsSync(tasksDir)) sources.push({ kind: 'tasks', dir: tasksDir });
   // A monitor node's cluster and audit logs: cluster events for the incidents (issue 17).
-  if (!follow) for (const path of cephClusterLogFiles()) sources.push({ kind: 'file', path });
-  return sources;
+  const clusterLogs: Source[] = follow ? [] : cephClusterLogFiles().map((path): Source => ({ kind: 'file', path }));
+  return [{ kind: 'stream', spec: { name: 'journalctl', chunks } }, ...tasks, ...clusterLogs];
 }

@@ -40,7 +40,7 @@ export interface ExtractedBatch {
 export async function fileSpec(path: string, nodeHint?: string | null): Promise<InputSpec> {
   let reference: Date | undefined;
   try { reference = (await stat(path)).mtime; } catch { /* reported when read */ }
-  return { name: path, chunks: (warn) => readFileChunks(path, { warn }), ...(reference ? { reference } : {}), ...(nodeHint ? { nodeHint } : {}) };
+  return { name: path, path, chunks: (warn) => readFileChunks(path, { warn }), ...(reference ? { reference } : {}), ...(nodeHint ? { nodeHint } : {}) };
 }
 
 /**

@@ -50,6 +50,18 @@ class Capped {
   }
 }
 
+/**
+ * The record of one journal entry given as text fields (export stream or journal file), or null
+ * when its MESSAGE has no needle or it is a known look-alike.
+ */
+export function journalEntryRecord(fields: Readonly<Record<string, string>>, spec: InputSpec, line: number, onBadTime?: (line: number) => void): LogRecord | null {
+  const message = fields['MESSAGE'];
+  if (message === undefined || !hasNeedle(message)) return null;
+  const record = recordFromFields(fields, spec, line, onBadTime);
+  // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
+  return record && (lookAlike(`${record.ident ?? ''}: ${record.message}`) === null || parseCephLogMessage(record.message) !== null) ? record : null;
+}
+
 /** Reads export-format entries; yields records of entries whose MESSAGE has a needle. */
 export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: InputSpec, report: ReadReport, onRecordError: (line: number, err: unknown) => void, onBadTime: (line: number) => void): AsyncGenerator<LogRecord[]> {
   let fields: Record<string, string> = {};
@@ -60,15 +72,11 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
   let badLines = 0;
   let firstBadLine = 0;
   const finishEntry = (): void => {
-    const message = fields['MESSAGE'];
-    if (message !== undefined && hasNeedle(message)) {
-      try {
-        const record = recordFromFields(fields, spec, entryLine, onBadTime);
-        // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
-        if (record && (lookAlike(`${record.ident ?? ''}: ${record.message}`) === null || parseCephLogMessage(record.message) !== null)) batch.push(record);
-      } catch (err) {
-        onRecordError(entryLine, err);
-      }
+    try {
+      const record = journalEntryRecord(fields, spec, entryLine, onBadTime);
+      if (record) batch.push(record);
+    } catch (err) {
+      onRecordError(entryLine, err);
     }
     fields = {};
   };

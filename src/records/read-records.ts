@@ -13,6 +13,8 @@ import { parseJournalPrefix, type JournalPrefixParse } from './journal-prefix.js
 import { YearlessClock, readDatedStamp, type ClockOptions } from './clock.js';
 import { jsonLineToRecord } from './journal-json.js';
 import { readExportRecords } from './journal-export.js';
+import { MAX_IN_MEMORY_JOURNAL_BYTES, readJournalFileRecords } from './journal-file.js';
+import { hasJournalSignature, isJournalFile } from '../sources/journal-file/sniff.js';
 import { MAX_NESTING, nestingExceeds } from '../grammar/shape-cache.js';
 import { cutBeforePartialWord, redact, startAfterPartialWord } from '../redact.js';
 
@@ -26,6 +28,10 @@ export interface InputSpec {
   readonly reference?: Date;
   /** Node name to use when lines carry none (e.g. from a per-node folder). */
   readonly nodeHint?: string | null;
+  /** The file behind `chunks`, when there is one: a binary journal file is read from it by offset. */
+  readonly path?: string;
+  /** Journal files: keep only entries with one of these `FIELD=value` pairs (live mode's selection). */
+  readonly journalMatch?: readonly string[];
 }
 
 /** Options for reading. */
@@ -128,6 +134,10 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Reads records in batches. Errors go to `report` (one line each); what was read before stays. */
 export async function* readRecords(spec: InputSpec, options: ReadOptions, report: ReadReport): AsyncGenerator<LogRecord[]> {
+  if (spec.path !== undefined && (options.inputFormat === undefined || options.inputFormat === 'journal-file') && (options.inputFormat === 'journal-file' || await isJournalFile(spec.path))) {
+    yield* sealed(readJournalFileRecords({ path: spec.path }, spec, report, spec.journalMatch));
+    return;
+  }
   const warn: WarningSink = (message) => report.warnings.push({ source: spec.name, message });
   const source = spec.chunks(warn)[Symbol.asyncIterator]();
   const tallies = newTallies();
@@ -143,6 +153,18 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
     }
     if (first.done) { report.format = options.inputFormat ?? 'cat'; return; }
     let head = first.value;
+    if (hasJournalSignature(head)) {
+      // Piped, or inside gzip/xz/zstd: a journal is read by offset, so it is gathered first.
+      let bytes: Buffer | null;
+      try { bytes = await gather(head, source, MAX_IN_MEMORY_JOURNAL_BYTES); } catch (err) {
+        report.format = 'journal-file';
+        report.errors.push({ source: spec.name, message: err instanceof InputReadError ? err.message : (err as Error).message });
+        return;
+      }
+      if (bytes === null) report.errors.push({ source: spec.name, message: `journal file over ${MAX_IN_MEMORY_JOURNAL_BYTES >> 20} MiB in a stream or compressed file: decompress it to disk first` });
+      else yield* sealed(readJournalFileRecords({ bytes }, spec, report, spec.journalMatch));
+      return;
+    }
     if (head.subarray(0, 3).equals(UTF8_BOM)) head = head.subarray(3);
     const format = options.inputFormat ?? detectFormat(spec.name, head.toString('utf8', 0, Math.min(head.length, 256 * 1024)));
     report.format = format;
@@ -242,6 +264,24 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
     // An input refused after its first chunk (binary data) or stopped early closes its file now.
     await source.return?.(undefined);
   }
+}
+
+/** The whole input in one buffer, or null past `limit` bytes. */
+async function gather(head: Buffer, rest: AsyncIterator<Buffer>, limit: number): Promise<Buffer | null> {
+  const parts = [head];
+  let size = head.length;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return Buffer.concat(parts, size);
+    size += next.value.length;
+    if (size > limit) { await rest.return?.(); return null; }
+    parts.push(Buffer.from(next.value)); // chunks may be reused buffers
+  }
+}
+
+/** Journal-file records sealed like every other record (bounded, redacted). */
+export async function* sealed(batches: AsyncIterable<LogRecord[]>): AsyncGenerator<LogRecord[]> {
+  for await (const batch of batches) yield batch.map(sealRecord);
 }
 
 function noteStats(name: string, report: ReadReport): void {

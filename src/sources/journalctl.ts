@@ -37,20 +37,29 @@ export interface JournalQuery {
 }
 
 /**
+ * Live mode's selection as `FIELD=value` groups, OR-ed: the units (`pvedaemon` means
+ * `pvedaemon.service`), the identifiers, the kernel. The native journal reader takes them flat.
+ */
+export function liveMatchGroups(units?: readonly string[]): string[][] {
+  const chosen = (units && units.length > 0 ? units : DEFAULT_UNITS).map((u) => (u.includes('.') ? u : `${u}.service`));
+  return [chosen.map((u) => `_SYSTEMD_UNIT=${u}`), DEFAULT_IDENTIFIERS.map((t) => `SYSLOG_IDENTIFIER=${t}`), ['_TRANSPORT=kernel']];
+}
+
+/**
  * The argument list. Matches are OR-ed with `+`: journalctl AND-s `-u` with `-t`, and `-k`
  * would limit the kernel lines to the current boot.
  */
 export function journalctlArgs(q: JournalQuery): string[] {
-  const units = (q.units && q.units.length > 0 ? q.units : DEFAULT_UNITS).map((u) => (u.includes('.') ? u : `${u}.service`));
+  const [units = [], identifiers = [], kernel = []] = liveMatchGroups(q.units);
   return [
     '-o', 'export', '--no-pager',
     ...(q.since !== undefined ? [`--since=${q.since}`] : []),
     ...(q.until !== undefined ? [`--until=${q.until}`] : []),
     ...(q.follow ? ['-f'] : []),
     ...(q.extra ?? []),
-    ...units.map((u) => `_SYSTEMD_UNIT=${u}`),
-    '+', ...DEFAULT_IDENTIFIERS.map((t) => `SYSLOG_IDENTIFIER=${t}`),
-    '+', '_TRANSPORT=kernel',
+    ...units,
+    '+', ...identifiers,
+    '+', ...kernel,
   ];
 }
 

@@ -7,6 +7,7 @@ import { constants as fsConstants } from 'node:fs';
 import { spawn } from 'node:child_process';
 import * as zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { hasJournalSignature } from './journal-file/sniff.js';
 
 /** Chunk size for reading: large reads, few syscalls. */
 export const CHUNK_BYTES = 1 << 20;
@@ -19,7 +20,7 @@ export function sniffContainer(head: Buffer): Container {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) return 'zstd';
   if (head.length >= 6 && head.subarray(0, 6).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))) return 'xz';
-  if (head.length >= 8 && head.subarray(0, 8).toString('latin1') === 'LPKSHHRH') return 'journal-file';
+  if (hasJournalSignature(head)) return 'journal-file';
   return 'plain';
 }
 
@@ -192,21 +193,19 @@ async function* gunzipMembers(raw: AsyncIterable<Buffer>, warn: WarningSink): As
 }
 
 /**
- * Wraps a raw byte stream: sniffs the container and yields decompressed chunks. A binary journal
- * file, truncated or corrupt data are InputReadErrors; trailing garbage after gzip data is a warning.
+ * Wraps a raw byte stream: sniffs the container and yields decompressed chunks. Truncated or
+ * corrupt data are InputReadErrors; trailing garbage after gzip data is a warning. A binary journal
+ * file passes as it is (the record reader reads it natively). `_name`: the input's name (unused).
  */
-export async function* decodeContainer(raw: AsyncIterable<Buffer>, name: string, warn: WarningSink = () => {}): AsyncGenerator<Buffer> {
+export async function* decodeContainer(raw: AsyncIterable<Buffer>, _name: string, warn: WarningSink = () => {}): AsyncGenerator<Buffer> {
   const iterator = raw[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) return;
   const head = first.value;
   const container = sniffContainer(head);
   const source = withHead(head, iterator);
-  if (container === 'plain') { yield* source; return; }
-  if (container === 'journal-file') {
-    await iterator.return?.();
-    throw new InputReadError(`binary journal file; read it with: journalctl --file=${name} -o export | rbd-explain`);
-  }
+  // A journal file passes as it is: the record reader knows it by the same signature.
+  if (container === 'plain' || container === 'journal-file') { yield* source; return; }
   let stream: AsyncIterable<Buffer>;
   if (container === 'gzip') stream = gunzipMembers(source, warn);
   else if (container === 'zstd') {

@@ -9,6 +9,7 @@
 //   node bench/run.js --grep-only           grep figures only (no CLI needed)
 //   node bench/run.js --flat                peak RSS at 1M and 10M lines (short format)
 //   node bench/run.js --json                figures as one JSON document on stdout
+//   node bench/run.js --startup-only        start-up only: --version, empty stdin, a 3-line file vs node -e 0
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -41,12 +42,14 @@ const { values: argv } = parseArgs({
     'grep-only': { type: 'boolean', default: false },
     flat: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'startup-only': { type: 'boolean', default: false },
+    'startup-rounds': { type: 'string', default: '15' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (argv.help) {
   console.log(`usage: node bench/run.js [--lines N] [--seed N] [--nodes N] [--pairs N] [--cases short,json,heavy]
-                         [--grep-only] [--flat] [--json]`);
+                         [--grep-only] [--flat] [--json] [--startup-only] [--startup-rounds N]`);
   process.exit(0);
 }
 const LINES = int(argv.lines, 'lines');
@@ -302,6 +305,46 @@ async function runCase(name, spec) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Start-up: what a run costs before any input, against a bare `node -e 0` in the same rounds
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Paired rounds (node -e 0, then each command, in turn) after two warm-up rounds; medians of each
+ * command and of its per-round difference to node -e 0. NODE_EXTRA_CA_CERTS makes every node start
+ * load a certificate file (~70 ms here), so whether it is set is printed beside the figures.
+ */
+async function startup() {
+  const rounds = int(argv['startup-rounds'], 'startup-rounds');
+  const cli = [...CLI_NODE_FLAGS, CLI];
+  const commands = {
+    'node -e 0': [process.execPath, ['-e', '0']],
+    'rbd-explain --version': [process.execPath, [...cli, '--version']],
+    'rbd-explain < /dev/null': [process.execPath, cli],
+    'rbd-explain 3-line file': [process.execPath, [...cli, '--year', '2024', join(root, 'examples/task10-short.log')]],
+  };
+  const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let round = -2; round < rounds; round++) {
+    for (const [name, [cmd, args]] of Object.entries(commands)) {
+      const r = await measure(cmd, args);
+      if (r.code !== 0 && r.code !== 1) throw new Error(`${name}: exit ${r.code}: ${r.stderr}`);
+      if (round >= 0) times[name].push(r.seconds * 1000);
+    }
+  }
+  const base = times['node -e 0'];
+  const rows = Object.entries(times).map(([name, ms]) => ({
+    command: name,
+    medianMs: round(median(ms), 1),
+    overNodeMs: name === 'node -e 0' ? null : round(median(ms.map((t, i) => t - base[i])), 1),
+  }));
+  return { rounds, nodeExtraCaCerts: process.env.NODE_EXTRA_CA_CERTS ? 'set' : 'unset', rows };
+}
+
+function printStartup(s) {
+  log(`\nstart-up: ${s.rounds} paired rounds after 2 warm-up rounds, medians; NODE_EXTRA_CA_CERTS ${s.nodeExtraCaCerts}`);
+  log(table(s.rows.map((r) => [r.command, r.medianMs.toFixed(1), r.overNodeMs == null ? '' : `+${r.overNodeMs.toFixed(1)}`]), ['command', 'median ms', 'over node -e 0 (paired median)']));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 // ---------------------------------------------------------------------------------------------
 
@@ -356,6 +399,14 @@ function printReport(report) {
 async function main() {
   const report = { machine: machine(), pairs: PAIRS, seed: SEED, nodes: NODES, cliPresent, cases: [] };
   if (!cliPresent && !argv['grep-only']) log(`note: ${relative(root, CLI)} not found (run \`npm run build\`); timing grep only`);
+  if (cliPresent && !argv['grep-only']) {
+    report.startup = await startup();
+    if (argv['startup-only']) {
+      printStartup(report.startup);
+      if (argv.json) console.log(JSON.stringify(report, null, 1));
+      return;
+    }
+  }
   const specs = {
     short: { format: 'short', lines: LINES, candidateRate: 0.01 },
     json: { format: 'json', lines: LINES, candidateRate: 0.01, cliExtra: ['--input-format', 'json'] },
@@ -376,6 +427,7 @@ async function main() {
   }
   if (existsSync(timeOut)) rmSync(timeOut);
   printReport(report);
+  if (report.startup) printStartup(report.startup);
   if (argv.json) console.log(JSON.stringify(report, null, 1));
 }
 

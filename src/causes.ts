@@ -88,6 +88,19 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
   },
 };
 
+/** The project's own page about a cause: what it is, how it shows, how to confirm and fix it. */
+export function causeDocPath(cause: CauseId): string {
+  return `docs/causes/${cause}.md`;
+}
+
+/**
+ * What a finding about `cause` points people at: the cause's page first, then `extra` (e.g. the
+ * article sections of the rules that matched), then the cause's own article sections; no repeats.
+ */
+export function causeRefs(cause: CauseId, extra: readonly string[] = []): string[] {
+  return [...new Set([causeDocPath(cause), ...extra, ...CAUSES[cause].refs])];
+}
+
 /** True when `value` is one of the stable cause ids. */
 export function isCauseId(value: string): value is CauseId {
   return (CAUSE_IDS as readonly string[]).includes(value);

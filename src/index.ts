@@ -1,5 +1,6 @@
 /**
- * rbd-explain — public API. Everything the CLI does is importable from here.
+ * rbd-explain — public API. Everything the CLI does is importable from here; the CLI itself
+ * (and yargs) is not part of it.
  *
  *   import { analyzeFiles, formatText } from 'rbd-explain';
  *   const result = await analyzeFiles(['/var/log/syslog']);
@@ -12,6 +13,7 @@ export type { AnalyzeInput, AnalyzeOptions, AnalysisEvent } from './pipeline/ana
 export { CAUSES, CAUSE_IDS, isCauseId } from './causes.js';
 export type { CauseId, CauseInfo } from './causes.js';
 export type * from './types.js';
+export { INPUT_FORMATS } from './types.js';
 
 export { parseLine } from './pipeline/parse-line.js';
 export type { ParsedLine } from './pipeline/parse-line.js';
@@ -48,11 +50,15 @@ export { detectFormat } from './records/detect-format.js';
 export { attachConfig } from './correlate/attach-config.js';
 export { crossNodeIncidents, CROSS_NODE_RULES } from './correlate/cross-node.js';
 export type { CrossNodeRule, TaskSuccess } from './correlate/cross-node.js';
-export { main } from './cli/main.js';
-export type { CliIo } from './cli/main.js';
 export * from './doctor/index.js';
 export * from './probe/index.js';
 export { resolveSources } from './pipeline/analyze.js';
+export { liveSources, NoJournalctlError, DEFAULT_LIVE_SINCE_MS } from './pipeline/live.js';
+export type { LiveOptions } from './pipeline/live.js';
+export { follow } from './pipeline/follow.js';
+export { withConfig, doctorReport, nodeInputs, storagePools } from './pipeline/with-config.js';
+export { expandInputs, sortRotated } from './pipeline/expand-inputs.js';
+export type { ExpandedInputs } from './pipeline/expand-inputs.js';
 export type { Source } from './pipeline/sources.js';
 export { readTasksDir, isTasksDir, parseIndexLine } from './sources/tasks-dir.js';
 export type { TasksDir, TaskIndexEntry } from './sources/tasks-dir.js';

@@ -4,19 +4,23 @@
  */
 import type { CauseId } from './causes.js';
 
-/** Input formats the readers understand. */
-export type InputFormat =
-  | 'short'             // journalctl -o short (Dec 26 10:50:14 host ident[pid]: msg)
-  | 'short-precise'     // journalctl -o short-precise (…10:50:14.123456…)
-  | 'short-iso'         // journalctl -o short-iso (2025-12-26T10:50:14+0100 …)
-  | 'short-iso-precise' // journalctl -o short-iso-precise
-  | 'short-full'        // journalctl -o short-full (Fri 2025-12-26 10:50:14 CET …)
-  | 'syslog'            // rsyslog traditional file (day padded with a space)
-  | 'json'             // journalctl -o json (one object a line)
-  | 'export'           // journalctl -o export (KEY=value blocks, binary fields)
-  | 'cat'              // journalctl -o cat: bare messages
-  | 'tasklog'          // Proxmox task log file (UPID-named, no timestamps)
-  | 'cli';             // bare rbd/qemu-img/ceph stderr
+/** Input formats the readers understand (`--input-format` accepts exactly these). */
+export const INPUT_FORMATS = [
+  'short',             // journalctl -o short (Dec 26 10:50:14 host ident[pid]: msg)
+  'short-precise',     // journalctl -o short-precise (…10:50:14.123456…)
+  'short-iso',         // journalctl -o short-iso (2025-12-26T10:50:14+0100 …)
+  'short-iso-precise', // journalctl -o short-iso-precise
+  'short-full',        // journalctl -o short-full (Fri 2025-12-26 10:50:14 CET …)
+  'syslog',            // rsyslog traditional file (day padded with a space)
+  'json',              // journalctl -o json (one object a line)
+  'export',            // journalctl -o export (KEY=value blocks, binary fields)
+  'cat',               // journalctl -o cat: bare messages
+  'tasklog',           // Proxmox task log file (UPID-named, no timestamps)
+  'cli',               // bare rbd/qemu-img/ceph stderr
+] as const;
+
+/** One of {@link INPUT_FORMATS}. */
+export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 /** When in the client's life an error happened. Decides auth vs caps (see causes). */
 export type Phase =
@@ -108,6 +112,8 @@ export interface Evidence {
    * the command line, or a success on another node. Absent on config-file evidence (doctor).
    */
   readonly role?: 'failure' | 'context';
+  /** True on the one line that decided the incident's cause (errno and phase come from it); always shown. */
+  readonly decisive?: true;
 }
 
 /** A command to run to confirm or fix, filled in from the log. */
@@ -197,9 +203,21 @@ export interface InputError {
 }
 
 /** The JSON document `--format json` prints. */
+/** Lines of known noise, counted per kind and node (never an incident). */
+export interface NoiseCount {
+  /** The noise entry (src/classify/noise.ts). */
+  readonly id: string;
+  readonly count: number;
+  readonly node: string | null;
+  /** One line of it, redacted. */
+  readonly example: string;
+}
+
 export interface AnalysisResult {
   readonly schemaVersion: 1;
   readonly incidents: readonly Incident[];
+  /** Known noise seen, by kind and node. */
+  readonly noise: readonly NoiseCount[];
   readonly inputs: readonly InputSummary[];
   readonly errors: readonly InputError[];
   /** Non-fatal notes (e.g. `journalctl -o json` dropped long fields: use `--all`). */

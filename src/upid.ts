@@ -1,19 +1,19 @@
 /** UPIDs (Proxmox task ids), validated with the Payload grammar's `upid` rule (once per shape). */
-import { grammars } from './grammar/grammars.js';
+import { LazySemantics } from './grammar/grammars.js';
 import { grammarCache, spanOf, at, type Span } from './grammar/shape-cache.js';
 import type { Upid } from './types.js';
 
 type UpidSpans = Record<'node' | 'pid' | 'pstart' | 'start' | 'type' | 'id' | 'user', Span>;
 const span = spanOf;
 
-const semantics = grammars.payload.createSemantics();
+const semantics = new LazySemantics('payload');
 semantics.addOperation<UpidSpans>('upid', {
   upid(_p, node, _c1, pid, _c2, pstart, _c3, start, _c4, type, _c5, id, _c6, user, _c7) {
     return { node: span(node), pid: span(pid), pstart: span(pstart), start: span(start), type: span(type), id: span(id), user: span(user) };
   },
 });
 
-const cache = grammarCache<UpidSpans>(grammars.payload, 'upid', semantics, 'upid');
+const cache = grammarCache<UpidSpans>('upid', semantics, 'upid');
 
 const UPID_TOKEN = /UPID:[^\s]+?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:[^\s]*?:/;
 

@@ -51,13 +51,17 @@ test('rules explain themselves and cite the article correctly', () => {
 });
 
 test('rule conditions name only shapes that exist', () => {
-  const shapeIds = new Set([...SHAPES.map((s) => s.id), 'pve.kvm-start-timeout', 'pve.command-timeout']);
+  const shapeIds = new Set(SHAPES.map((s) => s.id));
   for (const rule of RULES) for (const s of rule.when.shapes ?? []) assert.ok(shapeIds.has(s), `${rule.id}: unknown shape ${s}`);
 });
 
 test('every cause id has a rule (line rules or cross-node rules)', () => {
   const covered = new Set([...RULES, ...CROSS_NODE_RULES].flatMap((r) => Object.keys(r.causes)));
   for (const cause of CAUSE_IDS) assert.ok(covered.has(cause), `no rule for ${cause}`);
+});
+
+test('rule ids name what they match, never a cause id', () => {
+  for (const rule of RULES) assert.not.ok(isCauseId(rule.id), `${rule.id} reads as a cause id`);
 });
 
 test('shape ids are unique', () => {

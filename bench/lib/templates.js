@@ -15,7 +15,7 @@
 //          (one element = unambiguous), per causes.md "Reading the evidence".
 //
 // `g` is the generator state: g.r (Rng), g.t (now, µs since epoch), g.node (node state),
-// g.nodes. Message shapes: ../shared/reference/message-catalog.md (ids in comments).
+// g.nodes. Message shapes: docs/message-catalog.md (ids in comments).
 import {
   STORAGES,
   accessTs,

@@ -1,7 +1,7 @@
 // The simulated cluster: nodes, their long-running daemons, storages and VMs, plus builders
 // for the compound strings Proxmox and Ceph print (UPID, Ceph log prefix, QEMU -drive and
-// -blockdev arguments, the kvm command line). Formats follow
-// ../shared/reference/message-catalog.md sections 3, 5, 6 and 7.
+// -blockdev arguments, the kvm command line). Formats follow docs/message-catalog.md
+// ("How a message reaches the log", "Wrapper layers").
 import { createHash } from 'node:crypto';
 
 /** Fixed UTC offset of the simulated nodes (Europe/Paris in winter; no DST within 60 days). */

@@ -26,25 +26,16 @@ export interface CommandTemplate {
   readonly purpose: string;
   readonly template: string;
   readonly changesCluster: boolean;
+  /** Only offered when the log gave these values (no placeholder would make sense). */
+  readonly needs?: readonly (keyof CommandValues)[];
+  /** Not offered once the incident's evidence includes the Proxmox task log. */
+  readonly unlessTaskLogRead?: true;
 }
-
-/** The one command that separates the top candidates (article: Triage, "ls works but info fails ⇒ caps"). */
-export const DISCRIMINATOR: CommandTemplate = {
-  purpose: 'Separate auth from caps: if ls fails too it is auth (client name, key, keyring); if only info fails it is caps',
-  template: 'rbd {confOpt}-p {pool} ls {authOpts} && rbd {confOpt}info {pool}/{image} {authOpts}',
-  changesCluster: false,
-};
-
-export const REPRODUCE: CommandTemplate = {
-  purpose: 'Reproduce the open with the same conf, client and keyring as the failing process',
-  template: 'rbd {confOpt}info {pool}/{image} {authOpts}',
-  changesCluster: false,
-};
 
 export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplate[]>> = {
   'mon-unreachable': [
     { purpose: 'Can this node reach and authenticate to the monitors (same conf and client)?', template: 'timeout 20 ceph {confOpt}-s {authOpts}', changesCluster: false },
-    { purpose: 'Test the monitor ports from this node (msgr2 3300, legacy 6789)', template: 'for m in {monHostList}; do nc -vz -w2 $m 3300; nc -vz -w2 $m 6789; done', changesCluster: false },
+    { purpose: 'Test the monitor ports from this node (msgr2 3300, legacy 6789)', template: 'for m in {monHostList}; do nc -vz -w2 "$m" 3300; nc -vz -w2 "$m" 6789; done', changesCluster: false },
     { purpose: 'Which monitors does the conf name?', template: "grep -nE '^\\s*mon[_ ]host' {conf}", changesCluster: false },
   ],
   'keyring-missing': [
@@ -64,7 +55,7 @@ export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplat
   'caps-insufficient': [
     { purpose: 'Read the caps of the client (key hidden)', template: "ceph auth get client.{clientId} | grep caps", changesCluster: false },
     { purpose: 'List the pool with the same identity (works ⇒ auth is fine)', template: 'rbd {confOpt}-p {pool} ls {authOpts}', changesCluster: false },
-    { purpose: 'Grant the usual RBD caps for the pool (replaces all caps of the client: include every pool it needs)', template: "ceph auth caps client.{clientId} mon 'profile rbd' osd 'profile rbd pool={pool}'", changesCluster: true },
+    { purpose: 'Grant the usual RBD caps for the pool (replaces all caps of the client: include every pool it needs)', template: "ceph auth caps client.{clientId} mon 'profile rbd' osd 'profile rbd pool='{pool}", changesCluster: true },
   ],
   'config-split': [
     { purpose: 'Which cluster does each conf point at? The fsids must match', template: 'ceph --conf {conf} fsid; ceph --conf /etc/ceph/ceph.conf fsid', changesCluster: false },
@@ -73,7 +64,7 @@ export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplat
   'image-not-found': [
     { purpose: 'List the pool with the same identity', template: 'rbd {confOpt}-p {pool} ls {authOpts}', changesCluster: false },
     { purpose: 'Does the pool exist in the cluster this conf points at?', template: 'ceph --conf {conf} osd pool ls', changesCluster: false },
-    { purpose: 'Which disks does the VM config reference?', template: "qm config {vmid} | grep -E 'rbd|{image}'", changesCluster: false },
+    { purpose: 'Which disks does the VM config reference?', template: 'qm config {vmid} | grep -F -e rbd -e {image}', changesCluster: false },
   ],
   'node-drift': [
     { purpose: 'Compare keyring and conf hashes on every node', template: 'sha256sum {keyring} /etc/ceph/ceph.conf /etc/pve/ceph.conf', changesCluster: false },
@@ -89,7 +80,7 @@ export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplat
     { purpose: 'Disable features the kernel client lacks (check the kernel message first)', template: 'rbd {confOpt}feature disable {pool}/{image} object-map fast-diff deep-flatten {authOpts}', changesCluster: true },
   ],
   unknown: [
-    { purpose: 'Read the task log for QEMU\'s own message', template: 'cat {taskLog}', changesCluster: false },
+    { purpose: 'Read the task log for QEMU\'s own message', template: 'cat {taskLog}', changesCluster: false, needs: ['taskLog'], unlessTaskLogRead: true },
   ],
 };
 
@@ -112,7 +103,7 @@ export function fillTemplate(template: string, values: CommandValues): string {
       case 'authOpts': return authOptions(values);
       case 'conf': return values.conf ? shellQuote(values.conf) : '/etc/pve/ceph.conf';
       case 'clientId': return values.clientId ? shellQuote(values.clientId) : '<client>';
-      case 'keyring': return values.keyring ? shellQuote(values.keyring) : (values.storage ? `/etc/pve/priv/ceph/${values.storage}.keyring` : '<keyring>');
+      case 'keyring': return values.keyring ? shellQuote(values.keyring) : (values.storage ? shellQuote(`/etc/pve/priv/ceph/${values.storage}.keyring`) : '<keyring>');
       case 'pool': return values.pool ? shellQuote(values.pool) : '<pool>';
       case 'image': return values.image ? shellQuote(values.image) : '<image>';
       case 'monHostList': return values.monHosts && values.monHosts.length > 0

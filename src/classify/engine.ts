@@ -2,32 +2,31 @@
 import { CAUSES, type CauseId } from '../causes.js';
 import type { Candidate } from '../types.js';
 import type { DetailedExtraction } from '../extract/extract.js';
-import type { LayerKind } from '../extract/payload.js';
 import { SHAPES } from '../extract/shapes.js';
+import { WRAPPERS } from '../extract/wrappers.js';
 import type { Rule, RuleCondition } from './rule-types.js';
 import { RULES } from './rules.js';
 
-const FAILURE_SHAPES = new Set(SHAPES.filter((s) => s.failure).map((s) => s.id).concat(['pve.kvm-start-timeout', 'pve.command-timeout']));
-
-/** Wrappers that Proxmox only puts around an error: whatever they wrap is a failure. */
-const ERROR_LAYERS: ReadonlySet<LayerKind> = new Set<LayerKind>([
-  'rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed', 'cfs-lock', 'blockdev-add-failed', 'drive-add-failed',
-]);
+const FAILURE_SHAPES = new Set(SHAPES.filter((s) => s.failure).map((s) => s.id));
 
 /** True when the line reports an error of its own (not framing or context). */
 export function isFailure(x: DetailedExtraction): boolean {
-  return x.shapes.some((s) => FAILURE_SHAPES.has(s)) || x.layers.some((l) => ERROR_LAYERS.has(l.kind));
+  return x.shapes.some((s) => FAILURE_SHAPES.has(s)) || x.layers.some((l) => WRAPPERS[l.kind].wrapsError);
 }
+
+/** Ceph's auth method number for cephx (1 is none). */
+const CEPHX = 2;
 
 function holds(c: RuleCondition, x: DetailedExtraction): boolean {
   if (c.shapes && !c.shapes.some((s) => x.shapes.includes(s))) return false;
   if (c.errno && (x.errno === null || !c.errno.includes(x.errno))) return false;
   if (c.noErrno && x.errno !== null) return false;
   if (c.phases && (x.phase === null || !c.phases.includes(x.phase))) return false;
+  if (c.noPhase && x.phase !== null) return false;
   if (c.auth === 'none' && !/\bnone\b/.test(x.target?.auth ?? '')) return false;
   if (c.clientSupportsCephx !== undefined) {
     if (!x.authMethods) return false;
-    if (x.authMethods.supported.split(/[ ,]+/).includes('2') !== c.clientSupportsCephx) return false;
+    if (x.authMethods.supported.includes(CEPHX) !== c.clientSupportsCephx) return false;
   }
   if (c.layers && !c.layers.some((kind) => x.layers.some((l) => l.kind === kind))) return false;
   return true;

@@ -13,6 +13,8 @@ export interface RuleCondition {
   readonly noErrno?: true;
   /** The phase is one of these. */
   readonly phases?: readonly Phase[];
+  /** The line names no phase (neither its message, its wrappers nor its words). */
+  readonly noPhase?: true;
   /** The client asked for this auth method (`none` = PVE's fallback when the keyring file is missing). */
   readonly auth?: 'none';
   /** `handle_auth_bad_method`: the methods the client supports include cephx (2) or not. */

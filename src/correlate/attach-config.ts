@@ -3,9 +3,10 @@
  * storage, keyring or conf bears on the incident; one whose cause is among the incident's
  * candidates confirms that cause (e.g. the keyring named in the log is missing here).
  */
-import type { CauseId } from '../causes.js';
+import { causeDocPath, causeRefs, type CauseId } from '../causes.js';
 import type { ConfigFinding, Incident } from '../types.js';
 import type { DoctorFinding } from '../doctor/types.js';
+import { confirmsCause } from '../doctor/check-info.js';
 
 /** Storage id → pool, from storage.cfg, to find the storage of an incident that names only a pool. */
 export type StoragePools = ReadonlyMap<string, string>;
@@ -31,7 +32,7 @@ export function attachConfig(incidents: readonly Incident[], findings: readonly 
     const related = findings.filter((f) => f.severity !== 'info' && bears(f, incident, singleNode, pools));
     if (related.length === 0) return incident;
     const candidateCauses = new Set<CauseId>([incident.cause, ...incident.candidates.map((c) => c.cause)]);
-    const confirming = related.find((f) => candidateCauses.has(f.cause));
+    const confirming = related.find((f) => candidateCauses.has(f.cause) && confirmsCause(f.check));
     if (!confirming) return { ...incident, configFindings: related.map(toConfigFinding) };
     const cause = confirming.cause;
     const confidence = Math.max(0.95, incident.candidates.find((c) => c.cause === cause)?.confidence ?? 0);
@@ -42,6 +43,7 @@ export function attachConfig(incidents: readonly Incident[], findings: readonly 
       confidence,
       candidates: [{ cause, confidence }, ...rest],
       discriminator: null,
+      refs: causeRefs(cause, incident.refs.filter((r) => r !== causeDocPath(incident.cause))),
       configFindings: related.map(toConfigFinding),
       confirmed: true,
     };

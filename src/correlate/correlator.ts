@@ -4,13 +4,15 @@
  * `incidents()` renders the current state at any time.
  */
 import { createHash } from 'node:crypto';
-import { CAUSES, type CauseId } from '../causes.js';
-import type { Candidate, Evidence, Incident, LogRecord, SuggestedCommand } from '../types.js';
+import type { CauseId } from '../causes.js';
+import type { Evidence, Incident, LogRecord, NoiseCount } from '../types.js';
+import { noiseOf } from '../classify/noise.js';
 import type { DetailedExtraction } from '../extract/extract.js';
 import { findUpid, parseUpid, taskLogPath } from '../upid.js';
 import { isFailure, matchRules, rankCauses } from '../classify/engine.js';
 import type { Rule } from '../classify/rule-types.js';
-import { COMMANDS_BY_CAUSE, DISCRIMINATOR, REPRODUCE, fillTemplate, type CommandTemplate, type CommandValues } from '../classify/commands.js';
+import type { CommandValues } from '../classify/commands.js';
+import { diagnose } from '../classify/diagnose.js';
 import { redact } from '../redact.js';
 import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
 import { fleetKey, mergeByFleetKey, mergeGroup, timelineOf } from './merge.js';
@@ -108,6 +110,10 @@ export class Correlator {
    * folding quadratic.
    */
   private readonly folded = new Map<string, { incident: Incident; readonly hours: Map<string, number> }>();
+  /** Known noise per kind and node (bounded by the noise table times the nodes seen). */
+  private readonly noiseCounts = new Map<string, { id: string; count: number; node: string | null; example: string }>();
+  /** Attachable noise per kind and node: its span and count, decided when incidents are shown. */
+  private readonly pendingNoise = new Map<string, { id: string; node: string | null; count: number; firstMs: number | null; lastMs: number | null; example: string }>();
 
   constructor(options: CorrelateOptions = {}) {
     this.windowMs = (options.windowMinutes ?? 60) * 60_000;
@@ -186,6 +192,10 @@ export class Correlator {
       }
     }
     const failure = isFailure(x) || x.framing === 'task-end-error' || x.framing === 'task-error';
+    if (failure || x.shapes.length > 0) {
+      const noise = noiseOf(record, x);
+      if (noise) { this.countNoise(noise.id, record, noise.attachable === true); return null; }
+    }
     const rules = failure || x.shapes.length > 0 ? matchRules(x) : [];
     const line: Line = { record, x, rules };
     if (rules.length === 0) {
@@ -195,6 +205,40 @@ export class Correlator {
     const group = this.groupFor(line, upid);
     this.attach(group, line);
     return group.key;
+  }
+
+  private countNoise(id: string, record: LogRecord, attachable: boolean): void {
+    const key = `${id}|${record.node ?? ''}`;
+    const ms = record.epochMs;
+    if (!attachable) {
+      const had = this.noiseCounts.get(key);
+      if (had) had.count += 1;
+      else this.noiseCounts.set(key, { id, node: record.node, count: 1, example: redact(record.message) });
+      return;
+    }
+    const had = this.pendingNoise.get(key);
+    if (!had) { this.pendingNoise.set(key, { id, node: record.node, count: 1, firstMs: ms, lastMs: ms, example: redact(record.message) }); return; }
+    had.count += 1;
+    if (ms !== null) { had.firstMs = Math.min(had.firstMs ?? ms, ms); had.lastMs = Math.max(had.lastMs ?? ms, ms); }
+  }
+
+  /**
+   * Known noise seen so far. Attachable noise (pvestatd's `got timeout`) counts as noise only where
+   * no incident of its node overlaps it in time; otherwise incidents() counts it with that incident.
+   */
+  noise(): NoiseCount[] {
+    const out: NoiseCount[] = [...this.noiseCounts.values()].map((n) => ({ ...n }));
+    const groups = [...this.groups.values()];
+    for (const n of this.pendingNoise.values()) {
+      if (!groups.some((g) => this.overlaps(g, n))) out.push({ id: n.id, count: n.count, node: n.node, example: n.example });
+    }
+    return out.sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+  }
+
+  private overlaps(g: Group, n: { node: string | null; firstMs: number | null; lastMs: number | null }): boolean {
+    if (g.node !== n.node) return false;
+    if (g.firstMs === null || g.lastMs === null || n.firstMs === null || n.lastMs === null) return g.firstMs === null && n.firstMs === null;
+    return n.firstMs <= g.lastMs + this.windowMs && n.lastMs >= g.firstMs - this.windowMs;
   }
 
   /** Remembers successes and VM → storage facts for cross-node rules. */
@@ -382,19 +426,19 @@ export class Correlator {
     return mergeGroup([own, ...members].sort(compareIncidents), this.maxEvidence * 2);
   }
 
+  /** Attachable noise lines that belong to this group (same node, overlapping time). */
+  private attachedNoise(g: Group): number {
+    let n = 0;
+    for (const p of this.pendingNoise.values()) if (this.overlaps(g, p)) n += p.count;
+    return n;
+  }
+
   private render(g: Group): Incident {
-    const candidates = rankCauses(g.rules);
-    const top: Candidate = candidates[0] ?? { cause: 'unknown', confidence: 0 };
     const lines = [...g.failures, ...g.context];
     const first = <T>(pick: (l: Line) => T | null | undefined): T | null => {
       for (const l of lines) { const v = pick(l); if (v !== null && v !== undefined) return v; }
       return null;
     };
-    // The line that best supports the top cause decides errno and phase.
-    const best = g.failures.find((l) => l.rules.some((r) => (r.causes[top.cause] ?? 0) > 0 && !r.fallback))
-      ?? g.failures.find((l) => l.x.errno !== null) ?? g.failures[0];
-    const explaining = [...g.rules].filter((r) => (r.causes[top.cause] ?? 0) > 0)
-      .sort((a, b) => (b.causes[top.cause] ?? 0) - (a.causes[top.cause] ?? 0))[0] ?? g.rules[0];
     const upid = g.upid ?? first((l) => l.x.upid?.text);
     const parsedUpid = upid ? findUpid(upid) : null;
     const values: CommandValues = {
@@ -411,26 +455,26 @@ export class Correlator {
       vmid: first((l) => l.x.vmid),
     };
     const failureLines = new Set(g.failures);
+    const d = diagnose({
+      lines: lines.map((l) => ({ x: l.x, rules: l.rules, failure: failureLines.has(l), fromTaskLog: l.record.upid !== null })),
+      rules: g.rules,
+      values,
+    });
+    const decisive = d.decidingLine !== null ? lines[d.decidingLine] : undefined;
     const evidence: Evidence[] = lines
-      .map((l) => ({ source: l.record.source, line: l.record.line, time: l.record.time, text: redact(l.record.message), role: failureLines.has(l) ? 'failure' as const : 'context' as const }))
+      .map((l): Evidence => ({
+        source: l.record.source, line: l.record.line, time: l.record.time, text: redact(l.record.message),
+        role: failureLines.has(l) ? 'failure' : 'context', ...(l === decisive ? { decisive: true } : {}),
+      }))
       .sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
-    const discriminating = candidates.length > 1 && (candidates[1]?.confidence ?? 0) >= top.confidence * 0.5;
-    const authVsCaps = discriminating && candidates.slice(0, 3).some((c) => c.cause === 'caps-insufficient')
-      && candidates.slice(0, 3).some((c) => ['client-mismatch', 'key-stale', 'keyring-missing'].includes(c.cause));
-    const commands = buildCommands(top.cause, candidates, values, authVsCaps);
-    const refs = [...new Set([...g.rules.flatMap((r) => r.refs), ...CAUSES[top.cause].refs])];
     return {
       id: `inc-${createHash('sha1').update(g.key).digest('hex').slice(0, 10)}`,
-      cause: top.cause,
-      confidence: top.confidence,
-      candidates,
+      cause: d.top.cause,
+      confidence: d.top.confidence,
+      candidates: [...d.candidates],
       rules: [...g.ruleIds],
-      explanation: explaining ? { ...explaining.explanation } : { symptom: '', cause: '', fix: '' },
-      discriminator: discriminating
-        ? authVsCaps
-          ? 'Run rbd ls, then rbd info, with the same identity: ls failing too means auth (client name, key, keyring); only info failing means caps.'
-          : `Tell ${candidates.slice(0, 2).map((c) => c.cause).join(' and ')} apart with the first command of each.`
-        : null,
+      explanation: d.decidingRule ? { ...d.decidingRule.explanation } : { symptom: '', cause: '', fix: '' },
+      discriminator: d.discriminator?.text ?? null,
       node: g.node ?? parsedUpid?.node ?? null,
       badNodes: [],
       goodNodes: [],
@@ -443,18 +487,18 @@ export class Correlator {
       keyring: values.keyring,
       conf: values.conf,
       monHosts: values.monHosts,
-      errno: best?.x.errno ?? first((l) => l.x.errno),
-      phase: best?.x.phase ?? first((l) => l.x.phase),
+      errno: d.errno,
+      phase: d.phase,
       operation: parsedUpid?.type ?? first((l) => l.x.operation),
       vmid: values.vmid,
       upid,
       firstSeen: g.firstTime,
       lastSeen: g.lastTime,
-      count: g.count,
+      count: g.count + this.attachedNoise(g),
       timeline: timelineOf(g.hours),
       evidence,
-      commands,
-      refs,
+      commands: [...d.commands],
+      refs: [...d.refs],
       configFindings: [],
       confirmed: false,
     };
@@ -476,30 +520,11 @@ function subjectsOf(line: Line): string[] {
   return out;
 }
 
-function buildCommands(cause: CauseId, candidates: readonly Candidate[], values: CommandValues, authVsCaps: boolean): SuggestedCommand[] {
-  const templates: CommandTemplate[] = [];
-  if (values.pool && values.image && cause !== 'mon-unreachable') templates.push(REPRODUCE);
-  if (authVsCaps) templates.push(DISCRIMINATOR);
-  templates.push(...COMMANDS_BY_CAUSE[cause]);
-  for (const runnerUp of candidates.slice(1, 3)) {
-    const firstCheck = COMMANDS_BY_CAUSE[runnerUp.cause].find((t) => !t.changesCluster);
-    if (firstCheck) templates.push(firstCheck);
-  }
-  if (cause !== 'unknown' && values.taskLog) templates.push(...COMMANDS_BY_CAUSE.unknown);
-  const seen = new Set<string>();
-  const out: SuggestedCommand[] = [];
-  for (const t of templates) {
-    const command = fillTemplate(t.template, values);
-    if (seen.has(command)) continue;
-    seen.add(command);
-    out.push({ purpose: fillTemplate(t.purpose, values), command, changesCluster: t.changesCluster });
-  }
-  return out;
-}
-
 function importance(i: Incident): number {
-  // A cross-node finding explains the per-node ones, so it leads.
-  return (i.cause === 'node-drift' ? 4 : 0) + (i.cause === 'unknown' ? 0 : 2) + (i.confidence >= 0.5 ? 1 : 0);
+  // A cross-node finding explains the per-node ones, so it leads; then what failed a task an operator
+  // started (a VM start, migration, clone, disk operation: it has a task or a VM) before background polling.
+  const task = i.upid !== null || i.vmid !== null ? 4 : 0;
+  return (i.cause === 'node-drift' ? 8 : 0) + task + (i.cause === 'unknown' ? 0 : 2) + (i.confidence >= 0.5 ? 1 : 0);
 }
 
 /** Most important first: a named cause, then confidence, then how often, then how recent. */

@@ -4,7 +4,7 @@
  * evaluator; the correlator supplies incidents, successful tasks and which storage a VM uses.
  */
 import { createHash } from 'node:crypto';
-import type { CauseId } from '../causes.js';
+import { causeRefs, type CauseId } from '../causes.js';
 import type { Evidence, Incident, SuggestedCommand } from '../types.js';
 
 /** A rule evaluated across nodes. */
@@ -124,7 +124,7 @@ export function crossNodeIncidents(incidents: readonly Incident[], successes: re
         timeline: [],
         evidence,
         commands,
-        refs: [...rule.refs],
+        refs: causeRefs('node-drift', rule.refs),
         configFindings: [],
         confirmed: false,
       });

@@ -51,6 +51,7 @@ export function inspectNode(input: NodeInput, options: DoctorOptions = {}): { fi
 export function summarizeNode(ctx: NodeContext): DoctorNodeSummary {
   return {
     node: ctx.node, root: ctx.root, storages: ctx.storages.filter((s) => ctx.uses(s)).map((s) => s.id), files: ctx.filesRead(), notes: ctx.parseNotes(),
+    problem: ctx.problem(),
   };
 }
 

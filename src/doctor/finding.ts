@@ -1,5 +1,5 @@
 /** Builds findings and the commands they carry, so every check fills them the same way. */
-import { CAUSES } from '../causes.js';
+import { CAUSES, causeDocPath } from '../causes.js';
 import type { Evidence, SuggestedCommand } from '../types.js';
 import type { DoctorFinding } from './types.js';
 
@@ -11,9 +11,9 @@ export type FindingDraft = Omit<DoctorFinding, 'node' | 'refs' | 'commands' | 'e
   readonly extraRefs?: readonly string[];
 };
 
-/** A finding for `node`, with the cause's article refs followed by the check's own. */
+/** A finding for `node`, with the cause's page and article refs followed by the check's own. */
 export function makeFinding(node: string | null, draft: FindingDraft): DoctorFinding {
-  const refs = [...CAUSES[draft.cause].refs];
+  const refs = [causeDocPath(draft.cause), ...CAUSES[draft.cause].refs];
   for (const ref of draft.extraRefs ?? []) if (!refs.includes(ref)) refs.push(ref);
   return {
     check: draft.check,

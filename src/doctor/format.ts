@@ -4,6 +4,7 @@
  */
 import { CAUSES } from '../causes.js';
 import type { SuggestedCommand } from '../types.js';
+import { CHECK_INFO } from './check-info.js';
 import { redactSecrets } from './redact.js';
 import type { DoctorFinding, DoctorReport, Severity } from './types.js';
 
@@ -44,8 +45,12 @@ export function doctorToNdjson(report: DoctorReport): string {
   return report.findings.map((f) => JSON.stringify(redactDeep(f))).join('\n') + (report.findings.length > 0 ? '\n' : '');
 }
 
-/** 0 when no finding reaches `failOn` (default: error), else 1: for cron jobs and monitoring checks. */
-export function doctorExitCode(report: DoctorReport, failOn: Severity = 'error'): 0 | 1 {
+/**
+ * 2 when a node could not be checked (nothing read is no all-clear), else 0 when no finding reaches
+ * `failOn` (default: error), else 1: for cron jobs and monitoring checks.
+ */
+export function doctorExitCode(report: DoctorReport, failOn: Severity = 'error'): 0 | 1 | 2 {
+  if (report.nodes.some((n) => n.problem !== null)) return 2;
   const limit: Record<Severity, readonly Severity[]> = { error: ['error'], warning: ['error', 'warning'], info: ['error', 'warning', 'info'] };
   return report.findings.some((f) => limit[failOn].includes(f.severity)) ? 1 : 0;
 }
@@ -57,9 +62,12 @@ function commandLine(c: SuggestedCommand): string {
 function formatFinding(f: DoctorFinding): string {
   const where = f.file === null ? '' : `${f.file}${f.line === null ? '' : `:${f.line}`}`;
   const scope = [f.node === null ? null : `node ${f.node}`, f.storage === null ? null : `storage ${f.storage}`].filter((s) => s !== null).join(', ');
+  const own = CHECK_INFO[f.check];
   const lines = [
-    `${f.severity.toUpperCase()} ${f.cause}: ${CAUSES[f.cause].title}${scope ? ` [${scope}]` : ''}`,
-    `  check: ${f.check}${where ? `  at ${where}` : ''}`,
+    own
+      ? `${f.severity.toUpperCase()} ${f.check}: ${own.title}${scope ? ` [${scope}]` : ''}`
+      : `${f.severity.toUpperCase()} ${f.cause}: ${CAUSES[f.cause].title}${scope ? ` [${scope}]` : ''}`,
+    own ? `  cause family: ${f.cause} (a risk, not a failure)${where ? `  at ${where}` : ''}` : `  check: ${f.check}${where ? `  at ${where}` : ''}`,
     `  ${f.message}`,
     `  fix: ${f.fix}`,
   ];
@@ -75,6 +83,8 @@ export function formatDoctorText(report: DoctorReport): string {
   const nodes = report.nodes.map((n) => `${n.node ?? 'this node'} (root ${n.root}, ${n.storages.length} rbd storage${n.storages.length === 1 ? '' : 's'})`).join('; ');
   const head = `rbd-explain doctor: ${counts.error} error(s), ${counts.warning} warning(s), ${counts.info} note(s) — ${nodes}`;
   const notes = report.nodes.flatMap((n) => n.notes.map((p) => `  note: ${p.file}:${p.line} ${p.message}${n.node ? ` [${n.node}]` : ''}`));
-  const body = report.findings.length === 0 ? ['No problem found in the files read.'] : report.findings.map(formatFinding);
+  const unchecked = report.nodes.filter((n) => n.problem !== null).map((n) => `Could not check ${n.node ?? 'this node'} (root ${n.root}): ${n.problem}.`);
+  const allClear = report.findings.length === 0 && unchecked.length === 0;
+  const body = [...unchecked, ...(allClear ? ['No problem found in the files read.'] : report.findings.map(formatFinding))];
   return redactSecrets([head, ...notes, '', body.join('\n\n'), ''].join('\n'));
 }

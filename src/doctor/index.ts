@@ -1,6 +1,8 @@
 /** Public API of the doctor: config readers, single- and multi-node checks, formatting. */
 export { runDoctor, inspectNode, summarizeNode, sortFindings, TREE_POOL_LIST_FILE } from './doctor.js';
 export { runMultiNodeDoctor, compareNodes } from './node-drift.js';
+export { nodeInputsFromRoots } from './node-name.js';
+export { CHECK_INFO } from './check-info.js';
 export { formatDoctorText, doctorToJson, doctorToNdjson, doctorExitCode, countFindings, type DoctorJson, type DoctorCounts } from './format.js';
 export { parseStorageCfg, STORAGE_CFG_PATH, type StorageCfg } from './storage-cfg.js';
 export { parseCephConf, confValue, PVE_CEPH_CONF_PATH, ETC_CEPH_CONF_PATH, type CephConf, type ConfValue } from './ceph-conf.js';

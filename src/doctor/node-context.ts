@@ -72,6 +72,20 @@ export class NodeContext {
     return [...this.factsByPath.values()].sort((a, b) => a.path.localeCompare(b.path));
   }
 
+  /**
+   * Why nothing could be checked on this node, or null: the root is missing or not a directory,
+   * or storage.cfg (the list of storages every check starts from) is missing or unreadable.
+   */
+  problem(): string | null {
+    const root = this.fs.rootState();
+    if (root !== 'directory') return `${this.root} ${root === 'missing' ? 'does not exist or cannot be read' : 'is not a directory'}`;
+    const cfg = this.facts(STORAGE_CFG_PATH);
+    const where = this.root === '/' ? '' : ` under ${this.root}`;
+    if (!cfg.exists) return `${STORAGE_CFG_PATH} does not exist${where}: not a Proxmox VE node, or /etc/pve (pmxcfs) is not mounted`;
+    if (!cfg.readable) return `${STORAGE_CFG_PATH}${where} cannot be read (run as root)`;
+    return null;
+  }
+
   /** Lines that could not be parsed so far. */
   parseNotes(): ParseNote[] {
     return [...this.notes];

@@ -133,6 +133,8 @@ export function runMultiNodeDoctor(nodes: readonly NodeInput[], options: DoctorO
   const names = nodes.map((n) => n.node ?? n.root);
   if (new Set(names).size !== names.length) throw new Error(`node names must be unique: ${names.join(', ')}`);
   const inspected = nodes.map((n) => inspectNode(n, options));
-  const findings = [...inspected.flatMap((i) => i.findings), ...compareNodes(inspected.map((i) => i.context))];
+  // A node that could not be read would look like one missing every file: it is reported, not compared.
+  const readable = inspected.filter((i) => i.context.problem() === null).map((i) => i.context);
+  const findings = [...inspected.flatMap((i) => i.findings), ...(readable.length > 1 ? compareNodes(readable) : [])];
   return { schemaVersion: 1, nodes: inspected.map((i) => summarizeNode(i.context)), findings: sortFindings(findings) };
 }

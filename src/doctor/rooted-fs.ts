@@ -3,7 +3,7 @@
  * collected tree where `/etc/ceph/ceph.conf -> /etc/pve/ceph.conf` resolves to the tree's own copy.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileFacts } from './types.js';
 
@@ -68,6 +68,17 @@ export class RootedFs {
     }
     const bytes = this.readBytes(path);
     return { path, exists: true, readable: bytes !== null, mode, sha256: bytes === null ? null : sha256Hex(bytes), linkTarget: resolved.linkTarget };
+  }
+
+  /** Whether the root itself is a directory this process can list. */
+  rootState(): 'directory' | 'not-directory' | 'missing' {
+    try {
+      if (!statSync(this.root).isDirectory()) return 'not-directory';
+      readdirSync(this.root);
+      return 'directory';
+    } catch {
+      return 'missing';
+    }
   }
 
   /** The file's text, or null when it is missing or unreadable. */

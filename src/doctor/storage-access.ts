@@ -1,6 +1,6 @@
 /**
  * Which conf file, client id and keyring Proxmox hands to librbd/QEMU for an rbd storage
- * (pve-storage ≥ 5.0-21, message-catalog §5.2 and §6).
+ * (pve-storage ≥ 5.0-21; docs/message-catalog.md, "Where the client's settings come from").
  */
 import type { RbdStorage } from './types.js';
 import { ETC_CEPH_CONF_PATH, PVE_CEPH_CONF_PATH } from './ceph-conf.js';

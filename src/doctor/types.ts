@@ -11,7 +11,7 @@ export type Severity = 'error' | 'warning' | 'info';
 /** Stable ids of the doctor's checks (one id per thing looked at). */
 export type CheckId =
   | 'keyring-file'
-  | 'keyring-mode'
+  | 'keyring-permissions'
   | 'keyring-section'
   | 'conf-file'
   | 'conf-split'
@@ -123,4 +123,9 @@ export interface DoctorNodeSummary {
   readonly files: readonly FileFacts[];
   /** Lines that could not be parsed. */
   readonly notes: readonly ParseNote[];
+  /**
+   * Why this node could not be checked (its root is missing, or storage.cfg cannot be read), else
+   * null. A node with a problem has no findings of its own: that is not an all-clear.
+   */
+  readonly problem: string | null;
 }

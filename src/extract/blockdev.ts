@@ -1,5 +1,5 @@
 /** Reads PVE 9 `-blockdev {json}` arguments with the BlockdevJson grammar and finds the rbd node. */
-import { grammars } from '../grammar/grammars.js';
+import { LazySemantics } from '../grammar/grammars.js';
 import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
@@ -14,7 +14,7 @@ type SpanTree =
 
 const span = spanOf;
 
-const semantics = grammars.blockdev.createSemantics();
+const semantics = new LazySemantics('blockdev');
 semantics.addOperation<SpanTree>('tree', {
   value(inner) { return inner['tree']() as SpanTree; },
   object(_open, members, _close) {
@@ -29,7 +29,7 @@ semantics.addOperation<[Span, SpanTree]>('member', {
   member(key, _colon, value) { return [span(key), value['tree']() as SpanTree]; },
 });
 
-const cache = grammarCache<SpanTree>(grammars.blockdev, 'value', semantics, 'tree');
+const cache = grammarCache<SpanTree>('value', semantics, 'tree');
 
 /** A leaf's value. The grammar lets any character follow a backslash; JSON does not: such a leaf is null. */
 function leafValue(text: string): JsonValue {

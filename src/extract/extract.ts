@@ -1,18 +1,20 @@
 /** Turns one message into a plain Extraction: wrappers, shapes, errno, phase, target, task. */
 import type { Extraction, Phase, RbdTarget, Upid } from '../types.js';
 import { parsePayload, type Layer } from './payload.js';
-import { matchShapes, type ShapeHit } from './shapes.js';
+import { findShapes, matchShapes, type ShapeHit } from './shapes.js';
+import { observe, invocationTarget, RBD_SUBCOMMAND_PHASE } from './observe.js';
 import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
 import { findBlockdevTargets } from './blockdev.js';
 import { parseUpid, upidVmid } from '../upid.js';
 import { redact } from '../redact.js';
+import { WRAPPERS } from './wrappers.js';
 
 /** An Extraction plus what later stages need but the public type leaves out. */
 export interface DetailedExtraction extends Extraction {
   readonly layers: readonly Layer[];
   readonly body: string;
-  /** auth-bad-method: what the server allows / the client supports. */
-  readonly authMethods: { readonly allowed: string; readonly supported: string } | null;
+  /** auth-bad-method: the auth method numbers the server allows / the client supports (1 none, 2 cephx). */
+  readonly authMethods: { readonly allowed: readonly number[]; readonly supported: readonly number[] } | null;
   /** QEMU/rbd process exit code when the line reports one. */
   readonly exitCode: number | null;
   /** True when an inline `key=` secret was in the line (it is never echoed). */
@@ -33,8 +35,8 @@ const EMPTY_TARGET: RbdTarget = {
 
 function layerPhase(layers: readonly Layer[]): Phase | null {
   for (const layer of layers) {
-    if (layer.kind === 'map-failed' || layer.kind === 'unmap-failed') return 'map';
-    if (layer.kind === 'cfs-lock') return 'lock';
+    const phase = WRAPPERS[layer.kind].phase;
+    if (phase) return phase;
     if (layer.kind === 'rbd-mutating' && layer.detail) {
       const op = layer.detail.split(/\s/)[0] ?? '';
       const phase = PHASE_BY_RBD_OPERATION[op];
@@ -47,9 +49,8 @@ function layerPhase(layers: readonly Layer[]): Phase | null {
 function operationOf(layers: readonly Layer[], upid: Upid | null): string | null {
   const mutating = layers.find((l) => l.kind === 'rbd-mutating');
   if (mutating?.detail) return `rbd ${mutating.detail.split(/\s/)[0] ?? ''}`.trim();
-  if (layers.some((l) => l.kind === 'map-failed')) return 'rbd map';
-  if (layers.some((l) => l.kind === 'unmap-failed')) return 'rbd unmap';
-  if (layers.some((l) => l.kind === 'rbd-query')) return 'rbd query';
+  const named = layers.find((l) => WRAPPERS[l.kind].operation !== null);
+  if (named) return WRAPPERS[named.kind].operation;
   if (upid) return upid.type;
   if (layers.some((l) => l.kind === 'start-failed')) return 'qmstart';
   return null;
@@ -88,7 +89,7 @@ function wrapperTarget(layers: readonly Layer[], message: string): Partial<RbdTa
     if (device[4]) out.snapshot = device[4];
   }
   for (const layer of layers) {
-    if (!layer.detail || !['rbd-mutating', 'map-failed', 'unmap-failed'].includes(layer.kind)) continue;
+    if (!layer.detail || !WRAPPERS[layer.kind].namesImage) continue;
     const m = IMAGE_NAME.exec(layer.detail);
     if (m?.[1] && out.image === undefined) out.image = m[1];
     const snap = m?.[2] ?? /\b(?:snap|to) '([^']+)'|\bsnap ([^\s']+)$/.exec(layer.detail)?.slice(1).find((v) => v !== undefined);
@@ -141,6 +142,61 @@ function rbdCommandTarget(command: string | null | undefined): Partial<RbdTarget
   return out;
 }
 
+/**
+ * Objects named in plain words by clients other than Proxmox (`image foo does not exist`,
+ * `error opening pool 'glance'`, `rbd replicapool/csi-vol-1 is still being used`). Data: first match wins per field.
+ */
+const OBJECT_PHRASES: readonly { readonly pattern: RegExp; readonly pool?: number; readonly image?: number }[] = [
+  { pattern: /\b(?:rbd|image|volume)[: ]+([\w.-]+)\/(?:[\w.-]+\/)?([\w.-]+)(?:@[\w.-]+)? (?:is still being used|does not exist|not found|has watchers)/, pool: 1, image: 2 },
+  { pattern: /\berror opening pool '?([\w.-]+)'?/, pool: 1 },
+  { pattern: /\bpool '?([\w.-]+)'? does not exist/, pool: 1 },
+  { pattern: /\b(?:error opening image|image) '?([\w.-]+)'?:? (?:does not exist|not found|\(2\))/, image: 1 },
+  { pattern: /\berror opening ([\w.-]+): \(\d+\)/, image: 1 },
+  { pattern: /\bpool=([\w.-]+)[ ,].*\bimage=([\w.-]+)/, pool: 1, image: 2 },
+];
+
+function objectPhrases(message: string): Partial<RbdTarget> {
+  const out: { pool?: string; image?: string } = {};
+  for (const phrase of OBJECT_PHRASES) {
+    const m = phrase.pattern.exec(message);
+    if (!m) continue;
+    const pool = phrase.pool ? m[phrase.pool] : undefined;
+    const image = phrase.image ? m[phrase.image] : undefined;
+    if (pool !== undefined && out.pool === undefined) out.pool = pool;
+    if (image !== undefined && out.image === undefined) out.image = image;
+  }
+  return out;
+}
+
+/** The phase a line names in plain words, most specific first (for lines no shape explains). */
+const PHASE_WORDS: readonly (readonly [RegExp, Phase])[] = [
+  [/\b(?:watchers?|lock|locks|locked|lock owner|blocklist\w*|blacklist\w*|still being used|is busy)\b/i, 'lock'],
+  [/\b(?:map|unmap|mapping|mapped|krbd|rbd-nbd|nbd|sysfs|MountDevice|NodeStage\w*)\b/, 'map'],
+  [/\b(?:clone|cloning|flatten)\b/i, 'clone'],
+  [/\b(?:snap|snapshot|snapshots)\b/i, 'snapshot'],
+  [/\b(?:create|creating|CreateVolume|provision\w*)\b/, 'create'],
+  [/\b(?:delete|deleting|remove|removing|DeleteVolume|trash)\b/i, 'remove'],
+  [/\b(?:resize|resizing|expand\w*)\b/i, 'resize'],
+  [/\b(?:listing|list images|ls)\b/, 'list'],
+  [/\b(?:open|opening|header|image info|stat)\b/i, 'open'],
+  [/\b(?:connect|connecting|monclient|authenticate|authentication|cephx|mon_host|monitors?|handshake)\b/i, 'connect'],
+];
+
+function phaseFromWords(message: string): Phase | null {
+  return PHASE_WORDS.find(([pattern]) => pattern.test(message))?.[1] ?? null;
+}
+
+/**
+ * Words without which a line is not looked at beyond its known shapes: an RBD/Ceph client, its
+ * files, or the objects it works on. Keeps `can't open file` or a QMP `got timeout` out.
+ */
+const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|global_init|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image)\b/;
+
+/** `1, 2` → [1, 2]: Ceph's list of auth method numbers. */
+function methodList(text: string | undefined): number[] {
+  return (text ?? '').split(/[ ,]+/).filter((n) => n !== '').map(Number);
+}
+
 function framingOf(layers: readonly Layer[], body: string): Extraction['framing'] {
   const start = layers.find((l) => l.kind === 'task-start');
   if (start) return 'task-start';
@@ -163,20 +219,30 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const body = redact((parsed?.body ?? message).trim());
   let errno = parsed?.errno ?? null;
 
-  const hits: ShapeHit[] = matchShapes(body);
+  let hits: ShapeHit[] = matchShapes(body, layers);
+  const wrappedError = layers.some((l) => WRAPPERS[l.kind].wrapsError);
+  // No known message where the wrappers end: look for one anywhere, else for any RBD/Ceph error
+  // (a line a known shape already explains, even as context, is left as it is).
+  const lookedAnywhere = !wrappedError && hits.length === 0 && CEPH_CONTEXT.test(message);
+  if (lookedAnywhere) hits = findShapes(message, layers);
   const command = layers.find((l) => l.kind === 'command-failed');
   const shapes = hits.map((h) => h.shape.id);
-  let exitCode: number | null = null;
-  const exit = /^exit code (\d+)$/.exec(body) ?? /^QEMU exited with code (\d+)/.exec(body);
-  if (exit?.[1]) exitCode = Number(exit[1]);
+  const exitText = hits.find((h) => h.fields.exitCode)?.fields.exitCode;
+  const exitCode = exitText ? Number(exitText) : null;
   const rbdCommand = rbdCommandTarget(command?.detail);
-  // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b, PC-07).
-  if (errno === null && exitCode !== null
-    && (rbdCommand !== null || layers.some((l) => ['rbd-query', 'rbd-mutating', 'map-failed', 'unmap-failed'].includes(l.kind)))) {
-    errno = exitCode;
+  // Pieces wherever they stand: errno renderings and command lines the wrappers and shapes miss.
+  const seen = observe(message);
+  const invoked = seen.invocations.map(invocationTarget);
+  if (errno === null) errno = seen.errno;
+  const rbdInvoked = invoked.some((i) => i.subcommand !== null);
+  // rbd and the ceph tools exit with the errno: `exit status 16` of an RBD operation is EBUSY.
+  if (errno === null && seen.exitStatus !== null && seen.exitStatus > 1
+    && (rbdInvoked || lookedAnywhere || layers.some((l) => WRAPPERS[l.kind].rbdCommand))) {
+    errno = seen.exitStatus;
   }
-  if (command && body === 'got timeout') {
-    shapes.unshift(command.detail && /\/kvm\b|qemu-system/.test(command.detail) ? 'pve.kvm-start-timeout' : 'pve.command-timeout');
+  // `rbd error: exit code N`: rbd exits with |errno| and printed nothing (PS-01b, PC-07).
+  if (errno === null && exitCode !== null && (rbdCommand !== null || layers.some((l) => WRAPPERS[l.kind].rbdCommand))) {
+    errno = exitCode;
   }
 
   const specs = findRbdSpecs(message);
@@ -194,7 +260,8 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
     if (hit.fields.client && !captured.clientId) captured.clientId = hit.fields.client;
     if (hit.fields.errno && errno === null) errno = Number(hit.fields.errno);
   }
-  for (const [key, value] of Object.entries({ ...rbdCommand, ...wrapperTarget(layers, message) }) as [keyof RbdTarget, string | null][]) {
+  const fromInvocations: Partial<RbdTarget> = Object.assign({}, ...invoked.map((i) => i.target).reverse());
+  for (const [key, value] of Object.entries({ ...fromInvocations, ...objectPhrases(message), ...rbdCommand, ...wrapperTarget(layers, message) }) as [keyof RbdTarget, string | null][]) {
     if (value !== null && captured[key] === undefined) (captured as Record<string, unknown>)[key] = value;
   }
   if (Object.keys(captured).length > 0) target = mergeTarget(target ?? EMPTY_TARGET, captured);
@@ -204,9 +271,13 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const upidText = upidLayer?.detail ?? /\bUPID:[^\s']+/.exec(message)?.[0] ?? null;
   const upid = upidText ? parseUpid(upidText) : null;
 
-  const phase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? layerPhase(layers);
+  const subcommand = invoked.find((i) => i.subcommand !== null)?.subcommand ?? null;
+  const shapePhase = hits.find((h) => h.shape.phase !== null)?.shape.phase ?? null;
+  const subcommandPhase = subcommand !== null ? RBD_SUBCOMMAND_PHASE[subcommand] ?? null : null;
+  // Lines of other clients name the step in words when their message does not.
+  const wordPhase = lookedAnywhere && hits.some((h) => h.shape.failure) ? phaseFromWords(message) : null;
+  const phase = shapePhase ?? layerPhase(layers) ?? subcommandPhase ?? wordPhase;
   const bad = hits.find((h) => h.shape.id === 'ceph.auth-bad-method');
-  const badMatch = bad ? bad.shape.pattern.exec(body) : null;
   const storageHit = hits.find((h) => h.fields.storage)?.fields.storage ?? null;
   const lockLayer = layers.find((l) => l.kind === 'cfs-lock');
   const lockStorage = storageFromLock(lockLayer?.detail) ?? storageFromLock(hits.find((h) => h.fields.lock)?.fields.lock);
@@ -219,11 +290,11 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
     upid,
     vmid: vmidFrom(target ?? EMPTY_TARGET, upid, layers, message),
     storage: storageHit ?? lockStorage ?? storageFromPath(target?.keyring ?? null) ?? storageFromPath(target?.conf ?? null),
-    operation: operationOf(layers, upid),
+    operation: operationOf(layers, upid) ?? (subcommand ? `rbd ${subcommand}` : null),
     framing: framingOf(layers, body),
     layers,
     body,
-    authMethods: badMatch ? { allowed: (badMatch[1] ?? '').trim(), supported: (badMatch[2] ?? '').trim() } : null,
+    authMethods: bad ? { allowed: methodList(bad.fields.authAllowed), supported: methodList(bad.fields.authSupported) } : null,
     exitCode,
     hadInlineKey,
   };

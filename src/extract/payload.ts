@@ -4,7 +4,7 @@
  * The grammar runs once per message shape (see shape-cache.ts); values come from spans.
  */
 import type { Node } from 'ohm-js';
-import { grammars } from '../grammar/grammars.js';
+import { LazySemantics } from '../grammar/grammars.js';
 import { errnoFromText } from './errno.js';
 import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 
@@ -47,7 +47,7 @@ const layer = (kind: LayerKind, detail: Node | null = null): LayerSpans => ({ ki
 /** The detail of the rbd-mutating layer runs from the operation word to before " error: ". */
 const joined = (a: Node, b: Node): Span => [a.source.startIdx, b.source.endIdx];
 
-const semantics = grammars.payload.createSemantics();
+const semantics = new LazySemantics('payload');
 
 semantics.addOperation<LayerSpans>('layer', {
   layer(inner) { return inner['layer']() as LayerSpans; },
@@ -102,7 +102,7 @@ semantics.addOperation<PayloadSpans>('spans', {
   },
 });
 
-const cache = grammarCache<PayloadSpans>(grammars.payload, 'message', semantics, 'spans');
+const cache = grammarCache<PayloadSpans>('message', semantics, 'spans');
 
 /** Parses a message into layers, body and errno; null only when the grammar cannot read it. */
 export function parsePayload(message: string): PayloadParse | null {

@@ -1,5 +1,5 @@
 /** Reads QEMU `rbd:` filenames (legacy -drive form) into an RbdTarget, with the RbdSpec grammar. */
-import { grammars } from '../grammar/grammars.js';
+import { LazySemantics } from '../grammar/grammars.js';
 import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 import type { RbdTarget } from '../types.js';
 
@@ -32,7 +32,7 @@ type LocationSpans = Pick<SpecSpans, 'namespace' | 'image' | 'snapshot'>;
 
 const span = spanOf;
 
-const semantics = grammars.rbdSpec.createSemantics();
+const semantics = new LazySemantics('rbdSpec');
 semantics.addOperation<SpecSpans>('spans', {
   spec(_prefix, pool, _slash, location, optionIter) {
     return {
@@ -58,7 +58,7 @@ semantics.addOperation<[Span, Span]>('option', {
   option(_colon, key, _eq, value) { return [span(key), span(value)]; },
 });
 
-const cache = grammarCache<SpecSpans>(grammars.rbdSpec, 'spec', semantics, 'spans');
+const cache = grammarCache<SpecSpans>('spec', semantics, 'spans');
 
 /** Parses one `rbd:` filename (the exact token, nothing around it). */
 export function parseRbdSpec(spec: string): RbdSpecParse | null {

@@ -1,13 +1,16 @@
 /**
  * Message shapes: which known message the innermost text of a line is, the phase it
- * belongs to, and which values it names. Data only; the catalog ids in comments refer
- * to shared/reference/message-catalog.md. Order matters: the first shape that matches
- * decides the phase, so specific shapes come before generic ones.
+ * belongs to, and which values it names. Data only, and the one registry of shapes: the
+ * engine, the rules and the tests read every shape id from here. The catalog ids in
+ * comments (CL-01, RB-09, …) refer to docs/message-catalog.md. Order matters: the first
+ * shape that matches decides the phase, so specific shapes come before generic ones.
  */
 import type { Phase } from '../types.js';
+import type { Layer, LayerKind } from './payload.js';
 
 /** Fields a shape can capture from its match. */
-export type ShapeField = 'image' | 'pool' | 'namespace' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock' | 'errno';
+export type ShapeField = 'image' | 'pool' | 'namespace' | 'keyring' | 'conf' | 'storage' | 'client' | 'lock' | 'errno'
+  | 'exitCode' | 'authAllowed' | 'authSupported';
 
 /** One known message. */
 export interface Shape {
@@ -19,9 +22,25 @@ export interface Shape {
   readonly captures?: Partial<Record<ShapeField, number | readonly number[]>>;
   /** True for an error; false for context (e.g. a QEMU exit code). */
   readonly failure: boolean;
+  /**
+   * The text only counts as this shape inside this wrapper (`command '…' failed: got timeout`):
+   * `detail` / `notDetail` test the wrapper's detail (the command line).
+   */
+  readonly wrappedBy?: { readonly layer: LayerKind; readonly detail?: RegExp; readonly notDetail?: RegExp };
+  /**
+   * A last-resort shape: tested on the whole message, and only when no other failure shape
+   * matched it anywhere (`generic.ceph-error`: a line that names RBD/Ceph and reports an error).
+   */
+  readonly lastResort?: true;
 }
 
+/** Proxmox's kvm command line, as run_command names it. */
+const KVM_COMMAND = /\/kvm\b|qemu-system/;
+
 export const SHAPES: readonly Shape[] = [
+  // run_command's timeout (PC-07), told apart by the command it killed: a VM start or anything else.
+  { id: 'pve.kvm-start-timeout', pattern: /^got timeout$/, phase: null, failure: true, wrappedBy: { layer: 'command-failed', detail: KVM_COMMAND } },
+  { id: 'pve.command-timeout', pattern: /^got timeout$/, phase: null, failure: true, wrappedBy: { layer: 'command-failed', notDetail: KVM_COMMAND } },
   // Ceph client library (CL-xx), after the Ceph log prefix.
   { id: 'ceph.keyring-not-found', pattern: /^auth: unable to find a keyring on (\S+)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
   { id: 'ceph.keyring-load-failed', pattern: /^auth: (?:(?:failed to load|error reading file:?|error parsing file) (\S+?):?(?:\s|$)|failed to decode key\b)/, phase: 'connect', captures: { keyring: 1 }, failure: true },
@@ -30,12 +49,12 @@ export const SHAPES: readonly Shape[] = [
   { id: 'ceph.no-keyring-disabled-cephx', pattern: /no keyring found; disabled cephx authentication/, phase: 'connect', failure: true },
   { id: 'ceph.missing-keyring-cephx', pattern: /missing keyring, cannot use cephx/, phase: 'connect', failure: true },
   { id: 'ceph.auth-protocol-invalid', pattern: /^AuthRegistry\(\w*\) WARNING: (?:unknown auth protocol defined|no auth protocol defined|empty auth protocol list)/, phase: 'config', failure: true },
-  { id: 'ceph.auth-bad-method', pattern: /handle_auth_bad_method server allowed_methods \[([\d, ]*)\] but i only support \[([\d, ]*)\]/, phase: 'connect', failure: true },
+  { id: 'ceph.auth-bad-method', pattern: /handle_auth_bad_method server allowed_methods \[([\d, ]*)\] but i only support \[([\d, ]*)\]/, phase: 'connect', captures: { authAllowed: 1, authSupported: 2 }, failure: true },
   { id: 'ceph.auth-timeout', pattern: /authenticate timed out after (\d+)/, phase: 'connect', failure: true },
   { id: 'ceph.cannot-identify-monitors', pattern: /cannot identify monitors to contact/, phase: 'config', failure: true },
   { id: 'ceph.failed-to-get-config', pattern: /get_monmap_and_config failed to get config/, phase: 'connect', failure: true },
   { id: 'ceph.dns-srv', pattern: /unable to get monitor info from DNS SRV|failed for service _ceph-mon|no monitors specified to connect/, phase: 'config', failure: true },
-  { id: 'ceph.global-init-conf', pattern: /^global_init: unable to open config file from search list (\S+)/, phase: 'config', captures: { conf: 1 }, failure: true },
+  { id: 'ceph.global-init-conf', pattern: /^global_init: (?:unable to open config file from search list (\S+)|error reading config file)/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'ceph.conf-parse-error', pattern: /^(?:can't open|parse_file: cannot open) (\S+?):?(?:\s|$)|^Errors while parsing config file/, phase: 'config', captures: { conf: 1 }, failure: true },
   { id: 'ceph.librados-auth-error', pattern: /^librados: (?:client\.)?(\S+) authentication error/, phase: 'connect', captures: { client: 1 }, failure: true },
   { id: 'ceph.librados-init-error', pattern: /^librados: (?:client\.)?(\S+) initialization error/, phase: 'connect', captures: { client: 1 }, failure: true },
@@ -83,7 +102,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'qemu.request-failed', pattern: /^rbd request failed/, phase: null, failure: true },
   // "error opening 'rbd:…'" as PVE shows it (article: Task 10): no phase of its own.
   { id: 'pve.error-opening', pattern: /^(?:RBD: )?error opening '?(rbd:[^'\s]*)'?/i, phase: null, failure: true },
-  { id: 'qemu.exited', pattern: /^QEMU exited with code (\d+)/, phase: null, failure: false },
+  { id: 'qemu.exited', pattern: /^QEMU exited with code (\d+)/, phase: null, captures: { exitCode: 1 }, failure: false },
   // rbd CLI (RB-xx)
   { id: 'rbd.couldnt-connect', pattern: /^rbd: couldn't connect to the cluster/, phase: 'connect', failure: true },
   { id: 'rbd.init-failed', pattern: /^rbd: couldn't initialize rados/, phase: 'config', failure: true },
@@ -153,10 +172,29 @@ export const SHAPES: readonly Shape[] = [
   { id: 'pve.vm-locked', pattern: /^(?:VM|CT) is locked \((\w+)\)/, phase: 'lock', captures: { lock: 1 }, failure: true },
   { id: 'pve.krbd-device-missing', pattern: /^stat for '(\/dev\/rbd[^']*)' failed/, phase: 'map', failure: true },
   { id: 'pve.got-timeout', pattern: /^got timeout$/, phase: 'connect', failure: true },
-  { id: 'pve.exit-code', pattern: /^exit code (\d+)$/, phase: null, failure: false },
+  { id: 'pve.exit-code', pattern: /^exit code (\d+)$/, phase: null, captures: { exitCode: 1 }, failure: false },
   // run_command: the command was killed, or could not be started at all (PC-07).
   { id: 'pve.command-killed', pattern: /^got signal \d+$/, phase: null, failure: true },
   { id: 'pve.command-not-executed', pattern: /^failed to execute$/, phase: null, failure: true },
+  // Seen in other RBD clients' logs (ceph-csi, rook, LXD, kubelet, OpenStack, kernel): docs/message-catalog.md.
+  { id: 'rbd.image-still-used', pattern: /^rbd:? (?:image )?([\w.-]+)\/(?:[\w.-]+\/)?([\w.-]+) is still being used|^rbd image ([\w.-]+)\/([\w.-]+) is still being used/, phase: 'lock', captures: { pool: [1, 3], image: [2, 4] }, failure: true },
+  { id: 'kernel.image-not-found', pattern: /^rbd: (?:image ([^\s:]+) does not exist|pool ([^\s:]+) does not exist)/, phase: 'map', captures: { image: 1, pool: 2 }, failure: true },
+  { id: 'kernel.mon-session-lost', pattern: /^libceph: mon\d+ \S+ (?:socket closed \(con state (?:NEGOTIATING|V1_\w+|V2_\w+)\)|socket error on (?:read|write)|connect error|io error)/, phase: 'connect', failure: true },
+  { id: 'kernel.osd-unreachable', pattern: /^libceph: osd\d+ (?:\(\d+\))?\S+ (?:connect error|socket closed \(con state CONNECTING\))/, phase: 'connect', failure: true },
+  { id: 'ceph.mon-address-failed', pattern: /failed to get an address for mon\.\S+: error -?\d+|unable to get monitor info from DNS SRV/, phase: 'config', failure: true },
+  { id: 'librbd.create-step-failed', pattern: /librbd::image::(?:CreateRequest|CloneRequest|AttachChildRequest|AttachParentRequest)\S*:? .*(?:handle_add_image_to_directory|handle_create_child|handle_create_id_object|handle_attach_child|handle_attach_parent|handle_negotiate_features|error creating image|failed to)/, phase: 'create', failure: true },
+  { id: 'qemu.no-rbd-support', pattern: /Unknown protocol '?rbd'?|Unknown driver '?rbd'?|[Cc]ould not load module block-rbd|[Ff]ailed to (?:initialize|open) module: .*block-rbd|Unknown protocol 'rbd'/, phase: null, failure: true },
+  { id: 'ceph.global-id-reclaim', pattern: /global_id reclaim|AUTH_INSECURE_GLOBAL_ID_RECLAIM|insecure global_id/, phase: 'connect', failure: true },
+  { id: 'ceph.error-connecting-cluster', pattern: /error connecting to the cluster|couldn't connect to (?:the )?cluster|connecting failed: rados|failed to (?:connect to|get connection)/, phase: 'connect', failure: true },
+  { id: 'rbd.ms-mode', pattern: /ms_mode|msgr2 (?:is )?not supported|bad ms_mode/, phase: 'map', failure: true },
+  // `--id client.admin`: the tools prepend `client.` themselves, so this names `client.client.admin`.
+  { id: 'cli.id-with-client-prefix', pattern: /(?:--id|--user)[= ]['"]?client\.[\w.-]+/, phase: null, failure: false },
+  // Last resort: a line that names RBD/Ceph and reports an error of a kind no shape above knows.
+  {
+    id: 'generic.ceph-error',
+    pattern: /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|RBD|RADOS|Ceph|csi-rbd\w*)\b[^]*?\b(?:error|errors|fail|failed|failure|denied|unable|cannot|can't|couldn't|could not|timed out|timeout|refused|not found|does not exist|exception|Exception|Error|unsupported|not supported|invalid|busy|still being used|blocklisted|blacklisted|No such|Permission|EACCES|ENOENT|EPERM|ETIMEDOUT|EBUSY)\b|\b(?:error|failed|Error|Failed)\b[^]*?\b(?:rbd|librbd|krbd|rados|librados|libceph|ceph|RBD|RADOS|Ceph)\b/,
+    phase: null, failure: true, lastResort: true,
+  },
 ];
 
 /** A shape that matched, with the values it captured. */
@@ -165,12 +203,43 @@ export interface ShapeHit {
   readonly fields: Partial<Record<ShapeField, string>>;
 }
 
-/** Every shape that matches `text`, in table order. */
-export function matchShapes(text: string): ShapeHit[] {
+function inWrapper(shape: Shape, layers: readonly Layer[]): boolean {
+  const w = shape.wrappedBy;
+  if (!w) return true;
+  return layers.some((l) => l.kind === w.layer
+    && (w.detail === undefined || w.detail.test(l.detail ?? ''))
+    && (w.notDetail === undefined || !w.notDetail.test(l.detail ?? '')));
+}
+
+/**
+ * Each shape's pattern with its start anchors loosened: `^` may also stand after a separator, so a
+ * known message is found behind a prefix no wrapper describes (a dmesg stamp, klog, a Python logger).
+ */
+const UNANCHORED: ReadonlyMap<Shape, RegExp> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
+  s, new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])'), s.pattern.flags),
+]));
+
+/** Every shape that matches `text` (the innermost text, inside `layers`), in table order. */
+export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeHit[] {
+  return hitsOf(text, layers, (shape) => (shape.lastResort ? null : shape.pattern));
+}
+
+/**
+ * The shapes of a message no anchored shape explains: known messages anywhere in `message` (behind
+ * unknown prefixes), else the last-resort shape when the message names RBD/Ceph and an error.
+ */
+export function findShapes(message: string, layers: readonly Layer[] = []): ShapeHit[] {
+  const found = hitsOf(message, layers, (shape) => UNANCHORED.get(shape) ?? null);
+  if (found.some((h) => h.shape.failure)) return found;
+  return [...found, ...hitsOf(message, layers, (shape) => (shape.lastResort ? shape.pattern : null))];
+}
+
+function hitsOf(text: string, layers: readonly Layer[], patternOf: (shape: Shape) => RegExp | null): ShapeHit[] {
   const hits: ShapeHit[] = [];
   for (const shape of SHAPES) {
-    const m = shape.pattern.exec(text);
-    if (!m) continue;
+    const pattern = patternOf(shape);
+    const m = pattern ? pattern.exec(text) : null;
+    if (!m || !inWrapper(shape, layers)) continue;
     const fields: Partial<Record<ShapeField, string>> = {};
     for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number | readonly number[]][]) {
       const value = typeof index === 'number' ? m[index] : index.map((i) => m[i]).find((v) => v !== undefined);

@@ -11,7 +11,8 @@
  */
 
 import { Buffer } from 'node:buffer';
-import type { Grammar, Node, Semantics } from 'ohm-js';
+import type { Node } from 'ohm-js';
+import { grammars, type GrammarName, type LazySemantics } from './grammars.js';
 
 /** A half-open character range [start, end) into the original text. */
 export type Span = readonly [number, number];
@@ -192,13 +193,14 @@ export function spanOf(node: Node): Span {
 }
 
 /**
- * A cache that runs `grammar` from `startRule` on each new shape and applies the semantics
- * operation `operation` (which must return spans); rejected shapes are cached as null.
+ * A cache that runs the semantics' grammar from `startRule` on each new shape and applies the
+ * semantics operation `operation` (which must return spans); rejected shapes are cached as null.
+ * The grammar loads on the first shape.
  */
-export function grammarCache<T>(grammar: Grammar, startRule: string, semantics: Semantics, operation: string): ShapeCache<T> {
+export function grammarCache<T>(startRule: string, semantics: LazySemantics<GrammarName>, operation: string): ShapeCache<T> {
   return new ShapeCache<T>((normalised) => {
-    const match = grammar.match(normalised, startRule);
-    return match.succeeded() ? (semantics(match)[operation]() as T) : null;
+    const match = grammars[semantics.grammar].match(normalised, startRule);
+    return match.succeeded() ? (semantics.get()(match)[operation]() as T) : null;
   });
 }
 

@@ -1,6 +1,6 @@
 /** Reads the part of a journal/syslog line before the message, with the JournalPrefix grammar. */
 import type { Node } from 'ohm-js';
-import { grammars } from '../grammar/grammars.js';
+import { LazySemantics } from '../grammar/grammars.js';
 import { grammarCache, spanOf, at, type Span } from '../grammar/shape-cache.js';
 
 /** The fields of a line prefix. */
@@ -35,7 +35,7 @@ interface PrefixSpans extends StampSpans {
 
 const span = spanOf;
 
-const semantics = grammars.journalPrefix.createSemantics();
+const semantics = new LazySemantics('journalPrefix');
 semantics.addOperation<PrefixSpans>('prefix', {
   prefix(stamp, _spaces, host, _sp, tag, _colon, _sp2) {
     const [identNode, pidIter] = tag.children as [Node, Node];
@@ -74,7 +74,7 @@ semantics.addOperation<StampSpans>('stamp', {
   },
 });
 
-const cache = grammarCache<PrefixSpans>(grammars.journalPrefix, 'prefix', semantics, 'prefix');
+const cache = grammarCache<PrefixSpans>('prefix', semantics, 'prefix');
 
 /** Parses the prefix of `line`; null when it is not a journal/syslog line. */
 export function parseJournalPrefix(line: string): JournalPrefixParse | null {

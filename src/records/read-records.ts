@@ -97,7 +97,8 @@ class Tally {
     if (this.count === 0) return;
     into.push({ source, message: `${this.count} ${what} (first at line ${this.first}${this.detail ? `: ${this.detail}` : ''})` });
   }
-  get seen(): number { return this.count; }
+  /** Forgets what was noted (when one error replaces the per-line notes). */
+  clear(): void { this.count = 0; }
 }
 
 /** What readRecords noticed about lines, reported once per input. */
@@ -132,6 +133,7 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
   const tallies = newTallies();
   let inFormat = 0; // lines read as the detected format says
   let outOfFormat = 0; // lines looked at that are not in that format
+  const forcedFormat = options.inputFormat !== undefined;
   try {
     let first: IteratorResult<Buffer>;
     try {
@@ -181,15 +183,19 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
         const result = jsonLineToRecord(line, spec, (n) => tallies.nullMessage.note(n), (n) => tallies.badTime.note(n));
         return result === 'skip' ? null : result;
       };
+      // A detected format is a guess: a line that does not fit it is read as what it looks like.
+      // A forced format is the user's word: such a line is only counted (see the end).
+      const forced = forcedFormat;
       /** Reads one line as the format says, else as what it looks like; null when there is nothing to keep. */
       const readLine = (line: NumberedLine): LogRecord | null => {
         const looksJson = line.text.startsWith('{');
         if (format === 'json') {
           const record = jsonLine(line);
           if (record !== 'not-json') { inFormat += 1; return record; }
+          if (line.text.trim().length === 0 || isJournalMarker(line.text)) return null;
           outOfFormat += 1;
-          const prefixed = journalLine(line);
-          if (!prefixed && line.text.trim().length > 0 && !isJournalMarker(line.text)) tallies.notJson.note(line.line);
+          const prefixed = forced ? null : journalLine(line);
+          if (!prefixed) tallies.notJson.note(line.line);
           return prefixed;
         }
         if (TEXT_JOURNAL.has(format)) {
@@ -228,10 +234,15 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
       report.errors.push({ source: spec.name, message: `${message} after ${report.stats.lines} lines` });
     } finally {
       noteStats(spec.name, report);
-      reportTallies(tallies, spec.name, report);
-      if (inFormat === 0 && outOfFormat > 0 && (format === 'json' || format === 'export' || TEXT_JOURNAL.has(format))) {
+      const misfit = inFormat === 0 && outOfFormat > 0 && (format === 'json' || format === 'export' || TEXT_JOURNAL.has(format));
+      if (misfit && forcedFormat) {
+        // Forced and fitting none of the lines: the input was not read; one error says so.
+        tallies.notJson.clear();
+        report.errors.push({ source: spec.name, message: `not ${format} input, though the format was forced to ${format}: none of its ${outOfFormat} candidate line(s) is ${format} (let the format be detected)` });
+      } else if (misfit) {
         report.warnings.push({ source: spec.name, message: `no line could be read as ${format} (${outOfFormat} looked at); if that format is wrong, set --input-format` });
       }
+      reportTallies(tallies, spec.name, report);
     }
   } finally {
     // An input refused after its first chunk (binary data) or stopped early closes its file now.

@@ -1,6 +1,6 @@
 /**
  * Task index lines as records. A task whose log file is gone still left its index line;
- * it is read as the `end task` line the parent daemon logs for it (catalog §2.1):
+ * it is read as the `end task` line the parent daemon logs for it (docs/message-catalog.md, "Task workers"):
  * `<user> end task <UPID> <status>`, timed at the task's end, on the UPID's node.
  */
 import type { LogRecord } from '../types.js';

@@ -64,14 +64,24 @@ export function findJournalctl(env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
-/** Runs journalctl and yields its output; a failure (bad --since, unreadable directory) ends it with an error. */
-export async function* journalctlChunks(bin: string, args: readonly string[]): AsyncGenerator<Buffer> {
+/**
+ * Runs journalctl and yields its output; a failure (bad --since, unreadable directory) ends it
+ * with an error. `onMessage` gets each line journalctl writes to stderr (errors, access hints).
+ */
+export async function* journalctlChunks(bin: string, args: readonly string[], onMessage?: (line: string) => void): AsyncGenerator<Buffer> {
   const child = spawn(bin, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString(); });
+  let pending = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 4096) stderr += d.toString();
+    if (!onMessage) return;
+    const lines = (pending + d.toString()).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onMessage(line);
+  });
   const exited = new Promise<number | null>((resolve) => {
     child.on('error', (err) => { stderr += err.message; resolve(-1); });
-    child.on('close', (code) => resolve(code));
+    child.on('close', (code) => { if (pending.trim()) onMessage?.(pending); resolve(code); });
   });
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;

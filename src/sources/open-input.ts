@@ -205,7 +205,7 @@ export async function* decodeContainer(raw: AsyncIterable<Buffer>, name: string,
   if (container === 'plain') { yield* source; return; }
   if (container === 'journal-file') {
     await iterator.return?.();
-    throw new InputReadError(`${name}: binary journal file; read it with: journalctl --file=${name} -o export | rbd-explain`);
+    throw new InputReadError(`binary journal file; read it with: journalctl --file=${name} -o export | rbd-explain`);
   }
   let stream: AsyncIterable<Buffer>;
   if (container === 'gzip') stream = gunzipMembers(source, warn);

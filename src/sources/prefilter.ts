@@ -24,6 +24,8 @@ export const NEEDLES: readonly Needle[] = [
   { find: 'QEMU', why: 'start failed: QEMU exited with code N' },
   { find: '_con', why: 'rados_connect / rados_conf_* failed (pvestatd, PVE::RADOS)' },
   { find: 'brados', why: 'librados: … error' },
+  { find: 'rados:', why: 'Go/Python bindings: `rados: ret=-13, Permission denied` (ceph-csi, rook)' },
+  { find: 't connect to', why: "ceph/rados CLI: couldn't connect to cluster" },
   { find: 'RADOS', why: 'ceph CLI: [errno N] RADOS …' },
   { find: "'stor", why: "cfs-lock 'storage-<id>' error, ignoring custom ceph config for storage '<id>'" },
   { find: 'keyri', why: 'keyring not found / missing / not proper' },
@@ -58,7 +60,13 @@ export const NEEDLES: readonly Needle[] = [
 
 /** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */
 const TEXT_JOURNAL_EXTRA: readonly Needle[] = [{ find: ']: got', why: 'pvestatd[PID]: got timeout' }];
-const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }];
+const PLAIN_EXTRA: readonly Needle[] = [
+  { find: 'got timeout', why: 'got timeout (cat output)' },
+  // Pasted text from any RBD client: a Ceph word or an errno rendering is worth a look.
+  { find: 'Ceph', why: 'Ceph messages of other clients' },
+  { find: 'errno', why: '[errno 2] error opening pool (Python bindings)' },
+  { find: 'rados', why: 'rados CLI, python-rados' },
+];
 /** `journalctl -o json`: byte-array and omitted (null) messages must be looked at. */
 const JSON_EXTRA: readonly Needle[] = [
   { find: 'got timeout', why: 'got timeout' },

@@ -1,7 +1,7 @@
 /**
  * A Proxmox tasks directory (`/var/log/pve/tasks` or a copy): `index` (+ `index.1`) lines
  * `<UPID> <endtime %08X> <status>`, `active` lines `<UPID> <saved>[ <endtime>[ <status>]]`,
- * and the task logs `<D>/UPID:…` (message catalog §7).
+ * and the task logs `<D>/UPID:…` (docs/message-catalog.md, "Task workers").
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -31,7 +31,7 @@ export type KeyringRef = 'pve' | 'ro' | 'scoped' | 'nobl' | 'admin-section' | 's
  */
 export type ConfRef = 'a' | 'b' | 'dead' | 'missing';
 
-/** How Proxmox wraps the failure (message catalog §2.3, §2.4, §7). */
+/** How Proxmox wraps the failure (docs/message-catalog.md, "How a message reaches the log"). */
 export interface PveWrap {
   /** query: `rbd error: <last line>`; mutate: `<errmsg>: <second-to-last line>`; vmstart: kvm + `start failed`. */
   readonly kind: 'query' | 'mutate' | 'vmstart';

@@ -1,7 +1,7 @@
 /**
  * Renders a real capture (verbatim stderr of rbd / qemu-img) the way Proxmox VE wraps it
- * (message catalog §2.1–2.4, §3, §6, §7, §10): a task log named by UPID, pvedaemon journal
- * lines in `journalctl` short, short-iso and json renderings, and the bare stderr as a `cli` file.
+ * (docs/message-catalog.md, "How a message reaches the log"): a task log named by UPID,
+ * pvedaemon journal lines in `journalctl` short, short-iso and json renderings, and the bare stderr as a `cli` file.
  *
  * Only the wrapper is synthetic; every embedded message text comes from the capture.
  */

@@ -36,10 +36,10 @@ test('healthy tree: no error, no warning; both storages examined and the pool li
   assert.ok(report.nodes[0]?.files.every((f) => f.sha256 === null || /^[0-9a-f]{64}$/.test(f.sha256)));
 });
 
-test('0644 keyring: keyring-mode warning with chmod 600 on the real path', () => {
+test('0644 keyring: keyring-permissions warning with chmod 600 on the real path', () => {
   const root = copyTree('healthy');
   chmodSync(join(root, 'etc/pve/priv/ceph/ext-rbd.keyring'), 0o644);
-  const f = only(doctor(root), 'keyring-mode');
+  const f = only(doctor(root), 'keyring-permissions');
   assert.is(f.cause, 'keyring-missing');
   assert.is(f.severity, 'warning');
   assert.is(f.storage, 'ext-rbd');

@@ -1,6 +1,6 @@
 /**
  * Keyring lookup on the `-blockdev` path (PVE 9, machine version ≥ 10.0): QEMU gets no keyring
- * option there and finds the key through the conf file only (message-catalog §6, §11.2).
+ * option there and finds the key through the conf file only (docs/message-catalog.md, "Where the client's settings come from").
  */
 import { confValue, expandMetavariables, PVE_CEPH_CONF_PATH } from '../ceph-conf.js';
 import { changeCommand, checkCommand, fileEvidence, makeFinding, shellQuote } from '../finding.js';

@@ -73,7 +73,7 @@ function tooOpenKeyring(ctx: NodeContext, storageId: string, facts: FileFacts): 
   const mode = facts.mode.toString(8).padStart(4, '0');
   const pmxcfs = facts.path.startsWith('/etc/pve/') ? ' On a live node /etc/pve is pmxcfs, which sets its own modes: check there with ls -l.' : '';
   return [makeFinding(ctx.node, {
-    check: 'keyring-mode', cause: 'keyring-missing', severity: 'warning', storage: storageId,
+    check: 'keyring-permissions', cause: 'keyring-missing', severity: 'warning', storage: storageId,
     file: facts.path, line: null, subject: facts.path,
     message: `${facts.path} has mode ${mode}: users other than root can read the key.${pmxcfs}`,
     fix: 'Restrict the keyring to root (0600, root:root).',

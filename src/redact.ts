@@ -69,10 +69,10 @@ export function redactFields<T>(value: T): T {
   return (copy ?? value) as T;
 }
 
-/** Characters a key (or its URL-encoded form) is made of. */
+/** Characters a key is made of, also URL-encoded (`%`), QEMU- or JSON-escaped (`\`). */
 export function isKeyChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
-    || code === 43 || code === 47 || code === 61 || code === 37;
+    || code === 43 || code === 47 || code === 61 || code === 37 || code === 92;
 }
 
 /** Longest tail a cut removes: a whole key is 40 characters, URL-encoded a few more. */

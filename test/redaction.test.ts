@@ -33,6 +33,7 @@ const MESSAGES: readonly (readonly [string, string])[] = [
   ['mon_host', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:mon_host=${KEY}:id=admin,if=none: error connecting: Permission denied`],
   ['client id', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:id=${KEY},if=none: error connecting: Permission denied`],
   ['QEMU-escaped', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:keyring=${ESCAPED}:id=admin,if=none: error connecting: Permission denied`],
+  ['key= inside a word, QEMU-escaped', `cephx server client.pve: unexpected key: req.key=${ESCAPED}3f2a1b0c9d8e7f60 expected_key=0 rbd error: (1) Operation not permitted`],
   ['glued secret_', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:keyring=/etc/secret_${KEY}:id=admin,if=none: error connecting: Permission denied`],
   ['URL-encoded key%3D', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:conf=/x?key%3D${KEY.replace(/=/g, '%3D')}:id=admin,if=none: error connecting: Permission denied`],
   ['blockdev members', `kvm: -blockdev {"driver":"rbd","conf":"/etc/${KEY}","image":"${KEY}","pool":"${KEY}","server":[{"host":"${KEY}","port":"6789"}],"user":"${KEY}"}: error connecting: Permission denied`],

@@ -20,6 +20,8 @@ export interface NoiseEntry {
   readonly ident?: RegExp;
   /** Only when the line's extraction has none of these: a wrapper or shape that makes it a real failure. */
   readonly unlessShapes?: readonly string[];
+  /** Noise only when the line shows nothing else: no known message but this one (the last-resort shape aside). */
+  readonly alone?: true;
   /** Noise only when no incident of the same node is open around it (else it joins that incident). */
   readonly attachable?: true;
   /** Messages that are this noise. */
@@ -43,6 +45,7 @@ export const NOISE: readonly NoiseEntry[] = [
     id: 'conf-defaults',
     why: '"did not load config file, using default settings" alone is printed by every Ceph tool started without a conf; the failure, if any, is on another line.',
     message: /did not load config file, using default settings/,
+    alone: true,
     samples: ['2025-12-26T10:00:00.000+0100 7f0c -1 did not load config file, using default settings.'],
   },
   {
@@ -68,6 +71,7 @@ export function noiseOf(record: Pick<LogRecord, 'ident' | 'message'>, x: Pick<De
     if (!entry.message.test(record.message)) continue;
     if (entry.ident && !entry.ident.test(record.ident ?? '')) continue;
     if (entry.unlessShapes?.some((s) => x.shapes.includes(s))) continue;
+    if (entry.alone && x.shapes.some((s) => s !== 'generic.ceph-error')) continue;
     return entry;
   }
   return null;

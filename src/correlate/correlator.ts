@@ -82,6 +82,8 @@ export class Correlator {
   private readonly openByObject = new Map<string, Group>();
   /** node:pid → UPID, learned from task framing lines. */
   private readonly taskByPid = new Map<string, string>();
+  /** Context lines of pasted text (no node, no time) waiting for the source's first failure. */
+  private readonly pendingBySource = new Map<string, Line[]>();
   /** Framing/context lines waiting for a failure of their task. */
   private readonly pendingByUpid = new Map<string, Line[]>();
   /** Recent context lines that name an image or VM, per node, waiting for a failure nearby. */
@@ -276,6 +278,16 @@ export class Correlator {
   private addContext(line: Line, upid: string | null): void {
     // A task that ended well is no evidence of a failure (it feeds node-drift through learn()).
     if (line.x.framing === 'task-end-ok' || line.x.framing === 'task-ok') return;
+    // Pasted text (no node, no time): the command line before an error names its identity and object.
+    if (line.record.node === null && line.record.epochMs === null && upid === null && line.x.target !== null) {
+      const key = `src:${line.record.source}`;
+      const group = this.groups.get(key);
+      if (group) { this.pushEvidence(group, line, false); return; }
+      const pending = this.pendingBySource.get(key) ?? [];
+      if (pending.length < 8) pending.push(line);
+      this.pendingBySource.set(key, pending);
+      return;
+    }
     if (upid) {
       const existing = this.groups.get(`task:${upid}`);
       if (existing) { this.pushEvidence(existing, line, false); return; }
@@ -323,7 +335,12 @@ export class Correlator {
     // One command's bare stderr (no node, no time): everything in the source is one story.
     if (line.record.node === null && line.record.epochMs === null) {
       const key = `src:${line.record.source}`;
-      return this.groups.get(key) ?? this.newGroup(key, null);
+      const existing = this.groups.get(key);
+      if (existing) return existing;
+      const group = this.newGroup(key, null);
+      for (const pending of this.pendingBySource.get(key) ?? []) this.pushEvidence(group, pending, false);
+      this.pendingBySource.delete(key);
+      return group;
     }
     const t = line.x.target;
     const object = t?.image ? `${t.pool ?? ''}/${t.image}` : t?.pool ?? line.x.storage ?? '*';

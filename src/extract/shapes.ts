@@ -244,7 +244,7 @@ function hitsOf(text: string, layers: readonly Layer[], patternOf: (shape: Shape
     for (const [field, index] of Object.entries(shape.captures ?? {}) as [ShapeField, number | readonly number[]][]) {
       const value = typeof index === 'number' ? m[index] : index.map((i) => m[i]).find((v) => v !== undefined);
       // Ceph prints keyring search lists comma-separated; the first entry is the configured one.
-      if (value) fields[field] = (field === 'keyring' ? value.split(',')[0] ?? value : value).replace(/[,.:]$/, '');
+      if (value) fields[field] = (field === 'keyring' ? value.split(',')[0] ?? value : value).replace(/[,.:]$/, '').replace(/^(['"])(.*)\1$/, '$2');
     }
     hits.push({ shape, fields });
   }

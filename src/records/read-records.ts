@@ -45,12 +45,12 @@ const TEXT_JOURNAL: ReadonlySet<InputFormat> = new Set(['short', 'short-precise'
 
 /**
  * The needles of each format. `cat` and `cli` read each line as what it looks like (a journal
- * line, a JSON entry or a bare message; see readRecords); `cat` keeps the plain set, which has the
- * needles of pasted text (a JSON line among them is found by its text needles).
+ * line, a JSON entry or a bare message; see readRecords), so `cat` takes the json set, the widest
+ * (the plain needles of pasted text, and byte-array or omitted MESSAGEs).
  */
 function prefilterFor(format: InputFormat): Prefilter {
   if (format === 'tasklog' || format === 'cli') return 'off';
-  if (format === 'json') return 'json';
+  if (format === 'json' || format === 'cat') return 'json';
   return TEXT_JOURNAL.has(format) ? 'journal' : 'plain';
 }
 

@@ -60,16 +60,17 @@ export const NEEDLES: readonly Needle[] = [
 
 /** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */
 const TEXT_JOURNAL_EXTRA: readonly Needle[] = [{ find: ']: got', why: 'pvestatd[PID]: got timeout' }];
-const PLAIN_EXTRA: readonly Needle[] = [
-  { find: 'got timeout', why: 'got timeout (cat output)' },
-  // Pasted text from any RBD client: a Ceph word or an errno rendering is worth a look.
+/** Pasted text from any RBD client (plain, and `cat`, which reads with the json set): a Ceph word or an errno rendering is worth a look. */
+const OTHER_CLIENTS: readonly Needle[] = [
   { find: 'Ceph', why: 'Ceph messages of other clients' },
   { find: 'errno', why: '[errno 2] error opening pool (Python bindings)' },
   { find: 'rados', why: 'rados CLI, python-rados' },
 ];
+const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }, ...OTHER_CLIENTS];
 /** `journalctl -o json`: byte-array and omitted (null) messages must be looked at. */
 const JSON_EXTRA: readonly Needle[] = [
   { find: 'got timeout', why: 'got timeout' },
+  ...OTHER_CLIENTS,
   { find: '"MESSAGE":[', why: 'MESSAGE as a byte array' },
   { find: '"MESSAGE":null', why: 'MESSAGE omitted (over 4096 bytes)' },
 ];

@@ -117,7 +117,7 @@ test('a key cut by the message window (head or tail cut, any offset, any escape)
   const forms = [KEY, ESCAPED, `\\u0041${KEY.slice(1)}`, KEY.replace(/=/g, '%3D'), `secret_${KEY}`];
   const length = MAX_MESSAGE_CHARS * 2;
   for (const form of forms) {
-    for (const cut of [6 * 1024, length - 2 * 1024]) {
+    for (const cut of [4 * 1024, length - 2 * 1024]) {
       for (let offset = -form.length - 2; offset <= 2; offset++) {
         const at = cut + offset;
         const message = `${'m'.repeat(at)}${form}${'n'.repeat(length - at - form.length)}`;

@@ -59,8 +59,8 @@ function prefilterFor(format: InputFormat): Prefilter {
  * text last), joined by ` … `. The grammars cost tens of µs per character on odd text (see
  * MAX_GRAMMAR_INPUT); no real message is this long (the longest fixture line is under 3 KiB).
  */
-export const MAX_MESSAGE_CHARS = 8 * 1024;
-const MESSAGE_HEAD_CHARS = 6 * 1024;
+export const MAX_MESSAGE_CHARS = 6 * 1024;
+const MESSAGE_HEAD_CHARS = 4 * 1024;
 const MESSAGE_TAIL_CHARS = 2 * 1024;
 
 /** The message of a record cut to MAX_MESSAGE_CHARS (no partial key left at either cut). */

@@ -17,6 +17,7 @@ export const INPUT_FORMATS = [
   'cat',               // journalctl -o cat: bare messages
   'tasklog',           // Proxmox task log file (UPID-named, no timestamps)
   'cli',               // bare rbd/qemu-img/ceph stderr
+  'ceph-log',          // Ceph cluster/audit log file (ceph.log, ceph.audit.log): cluster events, never incidents
 ] as const;
 
 /** One of {@link INPUT_FORMATS}. */
@@ -109,9 +110,10 @@ export interface Evidence {
   readonly text: string;
   /**
    * On incident evidence: `failure` for a line that reports the error, `context` for task framing,
-   * the command line, or a success on another node. Absent on config-file evidence (doctor).
+   * the command line, or a success on another node, `cluster` for a Ceph audit/cluster log line
+   * (a cluster event). Absent on config-file evidence (doctor).
    */
-  readonly role?: 'failure' | 'context';
+  readonly role?: 'failure' | 'context' | 'cluster';
   /** True on the one line that decided the incident's cause (errno and phase come from it); always shown. */
   readonly decisive?: true;
 }
@@ -142,6 +144,43 @@ export interface ConfigFinding {
   readonly line: number | null;
   readonly message: string;
   readonly fix: string;
+}
+
+/** Kinds of cluster events read from the Ceph audit and cluster logs (table: src/classify/cluster-events.ts). */
+export type ClusterEventKind =
+  | 'key-created' | 'key-removed' | 'key-recreated' | 'key-rotated' | 'key-imported' | 'caps-changed'
+  | 'pool-renamed' | 'pool-deleted' | 'pool-application-changed'
+  | 'client-blocklisted' | 'client-unblocklisted'
+  | 'quorum-lost' | 'election-called' | 'quorum-formed' | 'mon-down' | 'mon-down-cleared' | 'monmap-changed';
+
+/** What confirmed an incident's cause beyond the client-side log lines. */
+export type ConfirmedBy = 'audit-log' | 'cluster-log' | 'config' | 'probe';
+
+/** A change the cluster recorded (audit log: a command; cluster log: quorum and health). */
+export interface ClusterEvent {
+  /** ISO time of the entry (the `finished` line for audited commands). */
+  readonly time: string | null;
+  readonly kind: ClusterEventKind;
+  /** The subject: `client.pve` for key/caps events, `mon.a` for monitor events, the address for blocklists. */
+  readonly entity: string | null;
+  /** The pool concerned (renamed: the old name). */
+  readonly pool: string | null;
+  /** Caps after the change (`mon 'profile rbd' osd 'profile rbd pool=other'`). */
+  readonly caps: string | null;
+  /** Caps before the change, when an earlier audit line showed them. */
+  readonly oldCaps: string | null;
+  /** What else the line says: `vmdata → vmdata-old`, `until …`, `mons a,b in quorum`. */
+  readonly detail: string | null;
+  /** Who ran the command (`client.admin`), or the monitor that logged the entry. */
+  readonly by: string | null;
+  /** Audit: `finished` (applied) or `dispatch` (received; no `finished` line was seen). Null for cluster-log entries. */
+  readonly status: 'finished' | 'dispatch' | null;
+  /** Which log it comes from: `audit-log` or `cluster-log` (what it can confirm). */
+  readonly log: 'audit-log' | 'cluster-log';
+  readonly source: string;
+  readonly line: number;
+  /** The log line, key material redacted. */
+  readonly text: string;
 }
 
 /** A group of lines that describe one failure (the unit of the report). */
@@ -185,8 +224,18 @@ export interface Incident {
   readonly refs: readonly string[];
   /** `--with-config`: the node's config findings that bear on this incident. */
   readonly configFindings: readonly ConfigFinding[];
-  /** True when a config finding confirms the cause (it no longer rests on the log alone). */
+  /**
+   * True when something beyond the failing node's log confirms the cause (a config finding, the
+   * monitors' audit or cluster log); `confirmedBy` says what.
+   */
   readonly confirmed: boolean;
+  /**
+   * Cluster events (audit/cluster log) that bear on this incident, oldest first. Always set by
+   * `analyze()` (empty when no Ceph cluster log was read).
+   */
+  readonly clusterEvents?: readonly ClusterEvent[];
+  /** What confirmed the cause (`audit-log`, `cluster-log`, `config`, `probe`), or null. Always set by `analyze()`. */
+  readonly confirmedBy?: ConfirmedBy | null;
 }
 
 /** Summary of one input. */
@@ -222,4 +271,6 @@ export interface AnalysisResult {
   readonly errors: readonly InputError[];
   /** Non-fatal notes (e.g. `journalctl -o json` dropped long fields: use `--all`). */
   readonly warnings: readonly InputError[];
+  /** Only with the `clusterEvents` option (`--cluster-events`): cluster events no incident took. */
+  readonly clusterEvents?: readonly ClusterEvent[];
 }

@@ -40,6 +40,9 @@ cpSync(TASK, join(root, 'var/log/pve/tasks'), { recursive: true });
 writeFileSync(join(root, 'var/log/syslog'), readFileSync('examples/task10-short.log'));
 writeFileSync(join(root, 'var/log/syslog.1.gz'), gzipSync(readFileSync('fixtures/fleet/bundle/pve3/journal.log')));
 cpSync('fixtures/fleet/bundle', join(root, 'bundle'), { recursive: true });
+// A monitor node's cluster logs (real lines of fixtures/cluster).
+cpSync('fixtures/cluster/pool-renamed/mon/ceph.audit.log', join(root, 'var/log/ceph/ceph.audit.log'));
+cpSync('fixtures/cluster/pool-renamed/mon/ceph.log', join(root, 'var/log/ceph/ceph.log'));
 /** The README's paths → the copies (one pass, so a rewritten path is not rewritten again). */
 const README_PATHS = /\/var\/log\/pve\/tasks\/7\/UPID:pve1:…|\/var\/log\/|--root (pve\d)=\/bundle\/(pve\d)|\/bundle\b/g;
 function localPaths(command: string): string {
@@ -111,6 +114,8 @@ const RUNNERS: Readonly<Record<string, Runner>> = {
     assert.ok(run.stdout.trim().split('\n').some((l) => l.startsWith('{"id"')), `${c}: ${run.stdout.slice(0, 300)}\n${run.stderr}`);
   } },
   'rbd-explain --with-config /var/log/syslog': { why: null, run: expectIncidents },
+  'rbd-explain /bundle /var/log/ceph/ceph.audit.log /var/log/ceph/ceph.log': { why: null, run: expectIncidents },
+  'rbd-explain --cluster-events /bundle': { why: null, run: expectIncidents },
   'rbd-explain doctor': { why: null, run: (c) => {
     // This machine is no Proxmox node: any verdict, but a report and no usage error.
     const run = shell(c);

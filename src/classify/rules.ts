@@ -882,7 +882,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'enoent-on-object',
     causes: { 'image-not-found': 0.75, 'keyring-missing': 0.1 },
-    when: { phases: ['open', 'map', 'remove', 'snapshot', 'resize', 'clone'], errno: [2] },
+    when: { phases: ['open', 'map', 'create', 'remove', 'snapshot', 'resize', 'clone'], errno: [2] },
     explanation: {
       symptom: 'An RBD operation on an image or pool failed with "No such file or directory".',
       cause: 'Once connected, this errno means the pool, namespace, image or snapshot named is not there.',
@@ -907,6 +907,69 @@ export const RULES: readonly Rule[] = [
     samples: {
       match: ['rbd: rbd0: failed to acquire lock: -13'],
       noMatch: ['rbd: rbd0: failed to open image: -13'],
+    },
+  },
+  {
+    id: 'host-confinement',
+    causes: { unknown: 0.85, 'krbd-features': 0.15 },
+    explainsAway: ['client-mismatch', 'key-stale', 'caps-insufficient', 'keyring-missing'],
+    when: { shapes: ['host.confinement-denied'] },
+    explanation: {
+      symptom: 'The host refused the RBD client a local step: loading the rbd module, running modprobe, handing the key to the kernel.',
+      cause: 'A confinement (AppArmor/seccomp profile of a snap or container, a container without the capabilities) forbids it; the cluster, the key and the caps are not involved, whatever errno follows.',
+      fix: 'Load the rbd module on the host (modprobe rbd) and give the client the capabilities it needs, or map from the host instead of from the confined package.',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ['rbd: failed to load rbd kernel module (126)', "rbd: failed to add secret 'client.admin' to kernel"],
+      noMatch: ['rbd: failed to add image: (13) Permission denied'],
+    },
+  },
+  {
+    id: 'helper-not-runnable',
+    causes: { unknown: 0.85 },
+    explainsAway: ['image-not-found', 'keyring-missing', 'config-split'],
+    when: { shapes: ['cli.helper-exec-failed'] },
+    explanation: {
+      symptom: 'A helper program of the RBD client could not be run, or did not accept its arguments.',
+      cause: 'The binary (rbd-nbd, a map helper) is missing or too old for the options passed; the ENOENT or EINVAL that follows is about the program, not a pool or image.',
+      fix: 'Install the helper in the version the caller expects (the rbd-nbd package of the same Ceph release), or drop the options it does not know.',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ['rbd-nbd: exec failed: (2) No such file or directory', 'deploy: do_map: rbd-nbd: unknown command: --id'],
+      noMatch: ['rbd: error opening image foo: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'osd-or-mon-no-progress',
+    causes: { unknown: 0.5, 'mon-unreachable': 0.4 },
+    when: { shapes: ['ceph.msgr-no-progress', 'csi.deadline-exceeded'] },
+    explanation: {
+      symptom: 'The client waited for a Ceph daemon (or the provisioner for Ceph) until its deadline.',
+      cause: 'A monitor or an OSD does not answer from this host: a firewall on the monitor (3300/6789) or OSD (6800-7300) ports, routing or MTU, or daemons down; the line alone does not say which.',
+      fix: 'From this host, test the monitor and OSD ports named in the logs and check `ceph -s` and `ceph osd tree` on the cluster.',
+    },
+    refs: ['article: Triage 1'],
+    samples: {
+      match: ['GRPC error: rpc error: code = DeadlineExceeded desc = context deadline exceeded'],
+      noMatch: ['GRPC error: rpc error: code = Internal desc = rbd: map failed'],
+    },
+  },
+  {
+    id: 'image-has-snapshots',
+    causes: { unknown: 0.8 },
+    explainsAway: ['caps-insufficient', 'image-busy'],
+    when: { shapes: ['rbd.has-snapshots'] },
+    explanation: {
+      symptom: 'Removing an image was refused because it still has snapshots.',
+      cause: 'An image is only removed once its snapshots are gone (protected ones first unprotected, their clones flattened); no access problem is involved.',
+      fix: 'List the snapshots (rbd snap ls <pool>/<image>), unprotect and purge them (or flatten their clones), then remove the image.',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ["rbd: image has snapshots - these must be deleted with 'rbd snap purge' before the image can be removed."],
+      noMatch: ['rbd: delete error: (16) Device or resource busy'],
     },
   },
   {

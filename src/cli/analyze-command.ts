@@ -38,6 +38,7 @@ interface AnalysisArgs {
   readonly follow: boolean;
   readonly jobs?: number;
   readonly group: 'auto' | 'window' | 'storage';
+  readonly 'cluster-events': boolean;
 }
 
 function timeArg(name: string, value: string | undefined): number | undefined {
@@ -89,6 +90,7 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
     ...(args['input-format'] ? { inputFormat: args['input-format'] } : {}),
     ...(args.year !== undefined ? { year: args.year } : {}),
     ...(args.tz !== undefined ? { tz: args.tz } : {}),
+    ...(args['cluster-events'] ? { clusterEvents: true } : {}),
   };
   if (args.follow) return printFollow(sources, analyzeOptions, args, io);
 

@@ -69,6 +69,7 @@ export const ANALYZE_OPTIONS: OptionTable = {
   'journal-dir': { type: 'string', describe: 'Live mode on a collected journal: journalctl --directory=DIR' },
   'tasks-dir': { type: 'string', default: '/var/log/pve/tasks', describe: 'Live mode: the tasks directory read with the journal (skipped when absent)' },
   'with-config': { type: 'boolean', default: false, describe: 'Also check this node\'s config (doctor) and attach the findings to the incidents' },
+  'cluster-events': { type: 'boolean', default: false, describe: 'List the Ceph audit/cluster log events that match no failure (key, caps, pool, blocklist, quorum changes)' },
   root: { ...ROOT, describe: 'With --with-config: config root (default /); repeat as --root NODE=DIR for several nodes' },
 };
 

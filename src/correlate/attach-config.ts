@@ -46,6 +46,7 @@ export function attachConfig(incidents: readonly Incident[], findings: readonly 
       refs: causeRefs(cause, incident.refs.filter((r) => r !== causeDocPath(incident.cause))),
       configFindings: related.map(toConfigFinding),
       confirmed: true,
+      confirmedBy: 'config',
     };
   });
 }

@@ -190,7 +190,7 @@ function phaseFromWords(message: string): Phase | null {
  * Words without which a line is not looked at beyond its known shapes: an RBD/Ceph client, its
  * files, or the objects it works on. Keeps `can't open file` or a QMP `got timeout` out.
  */
-const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|global_init|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image)\b/;
+const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|global_init|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image|CreateVolume|DeleteVolume|NodeStageVolume|ControllerPublishVolume|msgr2?|apparmor)\b/;
 
 /** `1, 2` → [1, 2]: Ceph's list of auth method numbers. */
 function methodList(text: string | undefined): number[] {

@@ -119,7 +119,7 @@ export const SHAPES: readonly Shape[] = [
   { id: 'rbd.watchers', pattern: /image still has watchers/, phase: 'lock', failure: true },
   // The second line `rbd rm` prints after `image still has watchers` (RB-09).
   { id: 'rbd.watchers-hint', pattern: /^This means the image is still open or the client using it crashed/, phase: 'lock', failure: true },
-  { id: 'rbd.has-snapshots', pattern: /image has snapshots - these must be deleted/, phase: 'remove', failure: true },
+  { id: 'rbd.has-snapshots', pattern: /image has snapshots - (?:these must be deleted|not removing)/, phase: 'remove', failure: true },
   { id: 'rbd.delete-error', pattern: /^rbd: delete error/, phase: 'remove', failure: true },
   { id: 'rbd.snap-failed', pattern: /^rbd: failed to create snapshot|^rbd: snap(?:shot)? (?:create|remove|rollback|protect|unprotect) error/, phase: 'snapshot', failure: true },
   { id: 'rbd.progress-failed', pattern: /^(?:Creating snap|Removing image|Rolling back to snapshot|Resizing image|Exporting image|Importing image|Image copy|Image clone|Image flatten): \d+% complete\.\.\.failed\./, phase: null, failure: true },
@@ -184,15 +184,19 @@ export const SHAPES: readonly Shape[] = [
   { id: 'ceph.mon-address-failed', pattern: /failed to get an address for mon\.\S+: error -?\d+|unable to get monitor info from DNS SRV/, phase: 'config', failure: true },
   { id: 'librbd.create-step-failed', pattern: /librbd::image::(?:CreateRequest|CloneRequest|AttachChildRequest|AttachParentRequest)\S*:? .*(?:handle_add_image_to_directory|handle_create_child|handle_create_id_object|handle_attach_child|handle_attach_parent|handle_negotiate_features|error creating image|failed to)/, phase: 'create', failure: true },
   { id: 'qemu.no-rbd-support', pattern: /Unknown protocol '?rbd'?|Unknown driver '?rbd'?|[Cc]ould not load module block-rbd|[Ff]ailed to (?:initialize|open) module: .*block-rbd|Unknown protocol 'rbd'/, phase: null, failure: true },
-  { id: 'ceph.global-id-reclaim', pattern: /global_id reclaim|AUTH_INSECURE_GLOBAL_ID_RECLAIM|insecure global_id/, phase: 'connect', failure: true },
+  { id: 'ceph.global-id-reclaim', pattern: /global_id reclaim|reclaim global_id|AUTH_INSECURE_GLOBAL_ID_RECLAIM|insecure global_id/, phase: 'connect', failure: true },
   { id: 'ceph.error-connecting-cluster', pattern: /error connecting to the cluster|couldn't connect to (?:the )?cluster|connecting failed: rados|failed to (?:connect to|get connection)/, phase: 'connect', failure: true },
   { id: 'rbd.ms-mode', pattern: /ms_mode|msgr2 (?:is )?not supported|bad ms_mode/, phase: 'map', failure: true },
+  { id: 'host.confinement-denied', pattern: /apparmor="DENIED"[^]*profile="[^"]*(?:rbd|ceph)[^"]*"|seccomp[^]*(?:rbd|ceph)|\/sbin\/(?:modprobe|modinfo): Permission denied|failed to load rbd kernel module|failed to add secret '[^']*' to kernel/, phase: 'map', failure: true },
+  { id: 'cli.helper-exec-failed', pattern: /\bexec(?:ve)? failed: \(2\)|executable file not found|rbd-nbd: unknown command|unknown (?:command|option):? '?--?[\w-]+/, phase: null, failure: true },
+  { id: 'ceph.msgr-no-progress', pattern: /see no progress in more than \d+ us during connecting to/, phase: 'connect', failure: true },
+  { id: 'csi.deadline-exceeded', pattern: /code = DeadlineExceeded desc = context deadline exceeded|(?:CreateVolume|DeleteVolume|NodeStageVolume|ControllerPublishVolume) timeout: \S+ has expired/, phase: null, failure: true },
   // `--id client.admin`: the tools prepend `client.` themselves, so this names `client.client.admin`.
   { id: 'cli.id-with-client-prefix', pattern: /(?:--id|--user)[= ]['"]?client\.[\w.-]+/, phase: null, failure: false },
   // Last resort: a line that names RBD/Ceph and reports an error of a kind no shape above knows.
   {
     id: 'generic.ceph-error',
-    pattern: /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|RBD|RADOS|Ceph|csi-rbd\w*)\b[^]*?\b(?:error|errors|fail|failed|failure|denied|unable|cannot|can't|couldn't|could not|timed out|timeout|refused|not found|does not exist|exception|Exception|Error|unsupported|not supported|invalid|busy|still being used|blocklisted|blacklisted|No such|Permission|EACCES|ENOENT|EPERM|ETIMEDOUT|EBUSY)\b|\b(?:error|failed|Error|Failed)\b[^]*?\b(?:rbd|librbd|krbd|rados|librados|libceph|ceph|RBD|RADOS|Ceph)\b/,
+    pattern: /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|csi-rbd\w*)\b[^]*?\b(?:error|errors|fail|failed|failure|denied|unable|cannot|can't|couldn't|could not|timed out|timeout|refused|not found|does not exist|exception|unsupported|not supported|invalid|busy|still being used|blocklisted|blacklisted|no such|permission|unknown command|unknown option|EACCES|ENOENT|EPERM|ETIMEDOUT|EBUSY)\b|\b(?:error|failed|failure)\b[^]*?\b(?:rbd|librbd|krbd|rados|librados|libceph|ceph)\b/i,
     phase: null, failure: true, lastResort: true,
   },
 ];

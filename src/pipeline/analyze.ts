@@ -7,7 +7,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import type { AnalysisResult, Incident, InputError, InputFormat, InputSummary, LogRecord, NoiseCount } from '../types.js';
+import type { AnalysisResult, ClusterEvent, Incident, InputError, InputFormat, InputSummary, LogRecord, NoiseCount } from '../types.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import type { InputSpec, ReadOptions, ReadReport } from '../records/read-records.js';
 import { newScanStats } from '../sources/split-lines.js';
@@ -17,6 +17,9 @@ import { WorkerPool, type FileResult } from './worker-pool.js';
 import { readTasksDir } from '../sources/tasks-dir.js';
 import { taskIndexRecords } from '../records/task-index.js';
 import type { Source } from './sources.js';
+import { CEPH_LOG_IDENT, parseCephLogMessage } from '../records/ceph-log.js';
+import { buildClusterEvents, type ClusterLogLine } from '../classify/cluster-events.js';
+import { attachClusterEvidence } from '../correlate/cluster-evidence.js';
 
 export type { Source } from './sources.js';
 
@@ -34,6 +37,8 @@ export interface AnalyzeOptions extends ReadOptions, CorrelateOptions {
   readonly fromMs?: number;
   /** Keep only lines at or before this instant (epoch ms). */
   readonly toMs?: number;
+  /** Also return the cluster events (Ceph audit/cluster log) that no incident took, as `clusterEvents`. */
+  readonly clusterEvents?: boolean;
 }
 
 /** What can be analysed: file paths, raw byte/text chunks, lines, or a mix of sources. */
@@ -47,7 +52,7 @@ export type AnalyzeInput =
 export type AnalysisEvent =
   | { readonly type: 'incident'; readonly incident: Incident }
   | { readonly type: 'input'; readonly input: InputSummary; readonly errors: readonly InputError[]; readonly warnings: readonly InputError[] }
-  | { readonly type: 'done'; readonly incidents: readonly Incident[]; readonly noise: readonly NoiseCount[] };
+  | { readonly type: 'done'; readonly incidents: readonly Incident[]; readonly noise: readonly NoiseCount[]; readonly unmatchedClusterEvents: readonly ClusterEvent[] };
 
 async function* linesToChunks(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Buffer> {
   let batch: string[] = [];
@@ -139,6 +144,13 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   const correlator = new Correlator(options);
   const cache = new ExtractionCache();
   const keep = recordFilter(options);
+  // Ceph audit/cluster log lines become cluster events, never incidents; joined to incidents at the end.
+  const clusterLines: ClusterLogLine[] = [];
+  let clusterEvents: ClusterEvent[] | null = null;
+  const withClusterEvidence = (incidents: readonly Incident[]): ReturnType<typeof attachClusterEvidence> => {
+    clusterEvents ??= buildClusterEvents(clusterLines);
+    return attachClusterEvidence(incidents, clusterEvents);
+  };
   const fileCount = sources.filter((s) => s.kind === 'file').length;
   const workers = workerCount(options.workers ?? 0, fileCount);
   const pool = workers > 1 ? new WorkerPool(workers, {
@@ -181,13 +193,16 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
         const touched = new Set<string>();
         batch.records.forEach((record, i) => {
           if (keep && !keep(record)) return;
+          const entry = parseCephLogMessage(record.message, options.tz);
+          if (entry) { clusterLines.push({ entry, record }); clusterEvents = null; return; }
+          if (record.ident === CEPH_LOG_IDENT) return; // a line of a ceph.log file that is no entry
           const key = correlator.add(record, batch.extractions[i] as NonNullable<(typeof batch.extractions)[number]>);
           if (key) touched.add(key);
         });
         if (options.updates === false) continue;
         for (const key of touched) {
           const incident = correlator.incident(key);
-          if (incident) yield { type: 'incident', incident };
+          if (incident) yield { type: 'incident', incident: withClusterEvidence([incident]).incidents[0] ?? incident };
         }
       }
       const report = opened.report();
@@ -198,7 +213,8 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   } finally {
     await pool?.close();
   }
-  yield { type: 'done', incidents: correlator.incidents(), noise: correlator.noise() };
+  const finished = withClusterEvidence(correlator.incidents());
+  yield { type: 'done', incidents: finished.incidents, noise: correlator.noise(), unmatchedClusterEvents: finished.unmatched };
 }
 
 /** Analyses everything and returns the JSON-contract result. */
@@ -208,11 +224,12 @@ export async function analyze(input: AnalyzeInput, options: AnalyzeOptions = {})
   const warnings: InputError[] = [];
   let incidents: readonly Incident[] = [];
   let noise: readonly NoiseCount[] = [];
+  let unmatched: readonly ClusterEvent[] = [];
   for await (const event of analyzeStream(input, { ...options, updates: false })) {
     if (event.type === 'input') { inputs.push(event.input); errors.push(...event.errors); warnings.push(...event.warnings); }
-    else if (event.type === 'done') { incidents = event.incidents; noise = event.noise; }
+    else if (event.type === 'done') { incidents = event.incidents; noise = event.noise; unmatched = event.unmatchedClusterEvents; }
   }
-  return { schemaVersion: 1, incidents, noise, inputs, errors, warnings };
+  return { schemaVersion: 1, incidents, noise, inputs, errors, warnings, ...(options.clusterEvents ? { clusterEvents: unmatched } : {}) };
 }
 
 /** Analyses files (paths already expanded). */

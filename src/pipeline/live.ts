@@ -1,11 +1,13 @@
 /**
  * Live mode: this node's own logs. journalctl is run for the units and identifiers where RBD
- * failures show up (src/sources/journalctl.ts), and the Proxmox tasks directory is read beside it.
+ * failures show up (src/sources/journalctl.ts), and the Proxmox tasks directory is read beside it,
+ * with /var/log/ceph/ceph.audit.log and ceph.log when this node runs a monitor.
  */
 import { existsSync } from 'node:fs';
 import { findJournalctl, journalctlArgs, journalctlChunks } from '../sources/journalctl.js';
 import { InputReadError } from '../sources/open-input.js';
 import type { Source } from './sources.js';
+import { cephClusterLogFiles } from '../sources/ceph-logs.js';
 
 /** How far back live mode reads when no start is given (journalctl's `-24h`). */
 export const DEFAULT_LIVE_SINCE_MS = 24 * 3_600_000;
@@ -81,5 +83,7 @@ export function liveSources(options: LiveOptions = {}): Source[] {
   const sources: Source[] = [{ kind: 'stream', spec: { name: 'journalctl', chunks } }];
   const tasksDir = options.tasksDir ?? '/var/log/pve/tasks';
   if (!follow && existsSync(tasksDir)) sources.push({ kind: 'tasks', dir: tasksDir });
+  // A monitor node's cluster and audit logs: cluster events for the incidents (issue 17).
+  if (!follow) for (const path of cephClusterLogFiles()) sources.push({ kind: 'file', path });
   return sources;
 }

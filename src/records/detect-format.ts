@@ -3,6 +3,7 @@ import type { InputFormat } from '../types.js';
 import { parseJournalPrefix } from './journal-prefix.js';
 import { grammars } from '../grammar/grammars.js';
 import { ShapeCache } from '../grammar/shape-cache.js';
+import { looksLikeCephLog } from './ceph-log.js';
 
 /** A Ceph client log line, as the Payload grammar's `cephPrefix` reads it (one parse per shape). */
 const cephLogLines = new ShapeCache<true>((shape) => (grammars.payload.match(shape, 'cephLogLine').succeeded() ? true : null));
@@ -38,6 +39,8 @@ export function detectFormat(name: string, head: string): InputFormat {
     .filter((l) => l.length > 0 && !isJournalMarker(l))
     .slice(0, SAMPLE_LINES);
   if (lines.length === 0) return 'cat';
+  // ceph.log / ceph.audit.log (and <cluster>.log, rotations): by content, whatever the name.
+  if (looksLikeCephLog(lines)) return 'ceph-log';
   let jsonLines = 0;
   let exportLines = 0;
   let journalLines = 0;

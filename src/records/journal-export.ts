@@ -7,6 +7,7 @@
  * input with an error after at most one cap of it.
  */
 import type { LogRecord } from '../types.js';
+import { parseCephLogMessage } from './ceph-log.js';
 import type { InputSpec, ReadReport } from './read-records.js';
 import { recordFromFields } from './journal-json.js';
 import { hasNeedle, lookAlike } from '../sources/prefilter.js';
@@ -63,7 +64,8 @@ export async function* readExportRecords(chunks: AsyncIterable<Buffer>, spec: In
     if (message !== undefined && hasNeedle(message)) {
       try {
         const record = recordFromFields(fields, spec, entryLine, onBadTime);
-        if (record && lookAlike(`${record.ident ?? ''}: ${record.message}`) === null) batch.push(record);
+        // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
+        if (record && (lookAlike(`${record.ident ?? ''}: ${record.message}`) === null || parseCephLogMessage(record.message) !== null)) batch.push(record);
       } catch (err) {
         onRecordError(entryLine, err);
       }

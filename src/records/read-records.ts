@@ -7,6 +7,7 @@ import { InputReadError, type WarningSink } from '../sources/open-input.js';
 import { splitLines, type NumberedLine, type Prefilter, type ScanStats } from '../sources/split-lines.js';
 import { detectFormat, isJournalMarker } from './detect-format.js';
 import { lookAlike } from '../sources/prefilter.js';
+import { cephLogRecord, isCephLogText, parseCephLogMessage } from './ceph-log.js';
 import { findUpid } from '../upid.js';
 import { parseJournalPrefix, type JournalPrefixParse } from './journal-prefix.js';
 import { YearlessClock, readDatedStamp, type ClockOptions } from './clock.js';
@@ -49,7 +50,7 @@ const TEXT_JOURNAL: ReadonlySet<InputFormat> = new Set(['short', 'short-precise'
  * (the plain needles of pasted text, and byte-array or omitted MESSAGEs).
  */
 function prefilterFor(format: InputFormat): Prefilter {
-  if (format === 'tasklog' || format === 'cli') return 'off';
+  if (format === 'tasklog' || format === 'cli' || format === 'ceph-log') return 'off';
   if (format === 'json' || format === 'cat') return 'json';
   return TEXT_JOURNAL.has(format) ? 'journal' : 'plain';
 }
@@ -189,6 +190,7 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
       const forced = forcedFormat;
       /** Reads one line as the format says, else as what it looks like; null when there is nothing to keep. */
       const readLine = (line: NumberedLine): LogRecord | null => {
+        if (format === 'ceph-log') return cephLogRecord(line.text, line.line, spec, options.tz);
         const looksJson = line.text.startsWith('{');
         if (format === 'json') {
           const record = jsonLine(line);
@@ -218,10 +220,13 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
       for await (const batch of splitLines(all, prefilterFor(format), report.stats)) {
         const records: LogRecord[] = [];
         for (const line of batch) {
-          if (lookAlike(line.text) !== null) continue;
+          // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
+          const alike = format !== 'ceph-log' && lookAlike(line.text) !== null;
+          if (alike && !isCephLogText(line.text)) continue;
           let record: LogRecord | null;
           try {
             record = readLine(line);
+            if (record && alike && !parseCephLogMessage(record.message)) continue;
             if (record && record.source !== spec.name) record = { ...record, source: spec.name };
             keep(record, records);
           } catch (err) {

@@ -5,7 +5,7 @@
  * stays; commands are only broken where a `\` continuation keeps them runnable.
  */
 import { CAUSES, causeDocPath } from '../causes.js';
-import type { AnalysisResult, Incident } from '../types.js';
+import type { AnalysisResult, ClusterEvent, Incident } from '../types.js';
 import { ERRNO_TEXTS } from '../extract/errno.js';
 import { findUpid } from '../upid.js';
 import { selectEvidence } from './evidence.js';
@@ -170,7 +170,8 @@ export function formatIncident(incident: ReportIncident, index: number, options:
   const b = new Block(width, options.color ?? false);
   const vms = vmsOf(incident);
   const causeColor: StyleName = incident.cause === 'unknown' ? 'yellow' : 'red';
-  const confirmed = incident.confirmed ? ' (confirmed by config)' : '';
+  const confirmedBy = incident.confirmedBy ?? (incident.confirmed ? 'config' : null);
+  const confirmed = confirmedBy ? ` (confirmed by ${confirmedBy.replace('-', ' ')})` : '';
 
   const number = `${index}.`;
   const headPlain = wrapText(`${CAUSES[incident.cause].title}${confirmed}`, width, `${number} ${incident.cause} (${pct(incident.confidence)})  `, INDENT);
@@ -213,6 +214,7 @@ export function formatIncident(incident: ReportIncident, index: number, options:
   if (incident.candidates.length > 1) b.parts('or', incident.candidates.slice(1).map((c) => `${c.cause} ${pct(c.confidence)}`), Infinity);
   if (incident.discriminator) b.prose('split', incident.discriminator);
 
+  for (const e of incident.clusterEvents ?? []) b.prose('event', clusterEventLine(e));
   evidenceLines(b, width, incident, options.evidenceLines ?? 6);
 
   if (incident.commands.length > 0) {
@@ -235,6 +237,20 @@ export function formatIncident(incident: ReportIncident, index: number, options:
   return b.lines.join('\n');
 }
 
+/** One cluster event in a line: time, what, who, on what, where it was read. */
+export function clusterEventLine(e: ClusterEvent): string {
+  const what = [
+    e.kind,
+    e.entity,
+    e.pool ? `pool ${e.pool}` : null,
+    e.detail,
+    e.caps ? `caps ${e.oldCaps ? `${e.oldCaps} → ` : ''}${e.caps}` : null,
+    e.by ? `by ${e.by}` : null,
+    e.status === 'dispatch' ? '(dispatched; no finished line seen)' : null,
+  ].filter((v): v is string => v !== null && v.length > 0);
+  return `${e.time ?? 'time unknown'}  ${what.join(' · ')}  (${e.source}:${e.line})`;
+}
+
 /** The evidence section: deciding line first (marked `>`), long lines shortened in the middle. */
 function evidenceLines(b: Block, width: number, incident: Incident, max: number): void {
   const shown = selectEvidence(incident, max);
@@ -244,7 +260,7 @@ function evidenceLines(b: Block, width: number, incident: Incident, max: number)
     const mark = decisive ? '> ' : '  ';
     const styledMark = decisive ? b.style('bold', '>') : ' ';
     const at = `${e.source}:${e.line}`;
-    const text = e.text.trim();
+    const text = `${e.role === 'cluster' ? '[cluster] ' : ''}${e.text.trim()}`;
     if (`${INDENT}${mark}${at}  ${text}`.length <= width) { b.raw(`${INDENT}${styledMark} ${b.style('cyan', at)}  ${text}`); continue; }
     b.raw(`${INDENT}${styledMark} ${b.style('cyan', shortenMiddle(at, width - INDENT.length - mark.length))}`);
     const textIndent = `${INDENT}    `;
@@ -299,6 +315,12 @@ export function formatText(result: AnalysisResult, options: TextOptions = {}): s
     parts.push(wrapText(`Known noise, not incidents: ${plural(total, 'line')} (${kinds}${noise.length > 4 ? ', …' : ''}).`, width, '').map((l) => s('dim', l)).join('\n'));
   }
   // Details of these go to stderr, one line each; the report only says they exist.
+  if (result.clusterEvents) {
+    parts.push(result.clusterEvents.length === 0
+      ? 'Cluster events with no matching failure: none.'
+      : [s('bold', `Cluster events with no matching failure (${result.clusterEvents.length}):`),
+        ...result.clusterEvents.flatMap((e) => wrapText(clusterEventLine(e), width, INDENT, `${INDENT}  `))].join('\n'));
+  }
   if (result.errors.length > 0) parts.push(wrapText(`${result.errors.length} input problem(s): some input was not read whole (see stderr or --format json)`, width, '').map((l) => s('red', l)).join('\n'));
   if (result.warnings.length > 0) parts.push(s('yellow', `${result.warnings.length} warning(s) (see stderr or --format json)`));
   return `${parts.join('\n\n')}\n`;

@@ -18,9 +18,10 @@ export const DEFAULT_UNITS: readonly string[] = [
 
 /**
  * Syslog identifiers logged outside those units: CLI tasks run from a shell (`qm start`,
- * `pvesm`, `vzdump`), QEMU itself, and Ceph's command-line tools.
+ * `pvesm`, `vzdump`), QEMU itself, Ceph's command-line tools, and the monitors (their audit and
+ * cluster log entries are cluster events; other ceph-mon lines are dropped as look-alikes).
  */
-export const DEFAULT_IDENTIFIERS: readonly string[] = ['qm', 'pvesm', 'pveceph', 'vzdump', 'pvesh', 'kvm', 'QEMU', 'rbd'];
+export const DEFAULT_IDENTIFIERS: readonly string[] = ['qm', 'pvesm', 'pveceph', 'vzdump', 'pvesh', 'kvm', 'QEMU', 'rbd', 'ceph-mon'];
 
 /** What to ask journalctl for. */
 export interface JournalQuery {

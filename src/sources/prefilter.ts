@@ -56,6 +56,12 @@ export const NEEDLES: readonly Needle[] = [
   { find: 'pveceph', why: 'pveceph configuration not initialized / not enabled' },
   { find: 'symlink', why: "unable to create symlink '/etc/ceph/ceph.conf', … not a symlink to /etc/pve/ceph.conf" },
   { find: 'not installed', why: 'binary not installed: /usr/bin/ceph-mon' },
+  // Monitor audit/cluster log entries in a journal (ceph-mon lines): cluster events, not failures.
+  { find: 'channel(audit)', why: 'ceph-mon debug form: log_channel(audit) log [INF] : from=… cmd=…' },
+  { find: 'channel(cluster', why: 'ceph-mon debug form: log_channel(cluster) log [INF] : … election, Health check …' },
+  { find: ' : audit [', why: 'cluster log file form in a journal: mon.a (mon.0) 45 : audit [INF] …' },
+  { find: ' : cluster [', why: 'cluster log file form in a journal: mon.a (mon.0) 52 : cluster [INF] …' },
+  { find: 'election', why: 'mon.a@0(leader).paxos(…) accept timeout, calling fresh election (quorum lost)' },
 ];
 
 /** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */
@@ -65,6 +71,8 @@ const OTHER_CLIENTS: readonly Needle[] = [
   { find: 'Ceph', why: 'Ceph messages of other clients' },
   { find: 'errno', why: '[errno 2] error opening pool (Python bindings)' },
   { find: 'rados', why: 'rados CLI, python-rados' },
+  { find: 'DeadlineExc', why: 'CSI: rpc error: code = DeadlineExceeded (a provisioner that timed out talking to Ceph)' },
+  { find: 'no progress', why: 'messenger: see no progress … during connecting to <osd>' },
 ];
 const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }, ...OTHER_CLIENTS];
 /** `journalctl -o json`: byte-array and omitted (null) messages must be looked at. */

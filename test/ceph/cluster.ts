@@ -280,7 +280,12 @@ export interface ClusterOptions {
   /** Extra `[osd]` options (e.g. `osd_client_watch_timeout`). */
   readonly osdOptions?: Readonly<Record<string, string | number>>;
   readonly log?: (msg: string) => void;
+  /** Monitors to run (ids a, b, c, …), each on its own loopback ports. Default 1. */
+  readonly mons?: number;
 }
+
+/** Monitor ids in start order. */
+const MON_IDS = ['a', 'b', 'c', 'd', 'e'] as const;
 
 function capsArgs(caps: Caps): string[] {
   const a: string[] = [];
@@ -297,9 +302,11 @@ export class CephCluster {
   readonly dir: string;
   readonly name: string;
   readonly fsid: string;
-  /** msgr2 and msgr1 ports of the monitor. */
+  /** msgr2 and msgr1 ports of the first monitor (mon.a). */
   readonly monPorts: { readonly v2: number; readonly v1: number };
-  /** `mon_host` value as written in the client conf. */
+  /** Every monitor: id and ports (mon.a first). */
+  readonly mons: readonly { readonly id: string; readonly v2: number; readonly v1: number }[];
+  /** `mon_host` value as written in the client conf (all monitors). */
   readonly monHost: string;
   /** Client-facing ceph.conf: fsid, mon_host, cephx only (what /etc/pve/ceph.conf holds for clients). */
   readonly confPath: string;
@@ -308,15 +315,20 @@ export class CephCluster {
   readonly adminKeyring: string;
   private readonly daemonConf: string;
   private readonly daemons: Background[] = [];
+  /** Running monitor daemons by id (stopMon/startMon). */
+  private readonly monDaemons = new Map<string, Background>();
   private readonly log: (msg: string) => void;
   private stopped = false;
 
-  private constructor(dir: string, name: string, fsid: string, ports: { v2: number; v1: number }, log: (msg: string) => void) {
+  private constructor(dir: string, name: string, fsid: string, mons: readonly { id: string; v2: number; v1: number }[], log: (msg: string) => void) {
     this.dir = dir;
     this.name = name;
     this.fsid = fsid;
-    this.monPorts = ports;
-    this.monHost = `[v2:127.0.0.1:${ports.v2},v1:127.0.0.1:${ports.v1}]`;
+    const first = mons[0];
+    if (!first) throw new Error('a cluster needs a monitor');
+    this.mons = mons;
+    this.monPorts = { v2: first.v2, v1: first.v1 };
+    this.monHost = mons.map((m) => CephCluster.monAddr(m)).join(',');
     this.confPath = join(dir, 'ceph.conf');
     this.adminConfPath = join(dir, 'admin.conf');
     this.adminKeyring = join(dir, 'ceph.client.admin.keyring');
@@ -330,10 +342,16 @@ export class CephCluster {
     const name = opts.name ?? 'a';
     const dir = await mkdtemp(join(tmpdir(), `rbdx-${name}-`));
     tempDirs.add(dir);
-    const v2 = await freePort();
-    let v1 = await freePort();
-    while (v1 === v2) v1 = await freePort();
-    const c = new CephCluster(dir, name, randomUUID(), { v2, v1 }, opts.log ?? (() => {}));
+    const taken = new Set<number>();
+    const port = async (): Promise<number> => {
+      let p = await freePort();
+      while (taken.has(p)) p = await freePort();
+      taken.add(p);
+      return p;
+    };
+    const mons: { id: string; v2: number; v1: number }[] = [];
+    for (const id of MON_IDS.slice(0, Math.max(1, Math.min(opts.mons ?? 1, MON_IDS.length)))) mons.push({ id, v2: await port(), v1: await port() });
+    const c = new CephCluster(dir, name, randomUUID(), mons, opts.log ?? (() => {}));
     try {
       await c.bootstrap(opts.osdOptions ?? {});
     } catch (e) {
@@ -371,8 +389,11 @@ export class CephCluster {
         'osd_crush_chooseleaf_type = 0',
         'mon_allow_pool_size_one = true',
         'mon_warn_on_pool_no_redundancy = false',
+        // The cluster and audit logs stay in the temp dir, one copy per monitor as on real monitor nodes
+        // (the default is /var/log/ceph/$cluster.*.log, and $cluster would be `daemon`, from this file's name).
+        `mon_cluster_log_file = default=${d}/log/ceph-$id.$channel.log cluster=${d}/log/ceph-$id.log`,
         '[mon]',
-        `mon_data = ${d}/mon`,
+        `mon_data = ${d}/mon/$id`,
         ...daemonCommon,
         '[osd]',
         `osd_data = ${d}/osd0`,
@@ -390,11 +411,14 @@ export class CephCluster {
     await runOk('ceph-authtool', ['--create-keyring', this.adminKeyring, '--gen-key', '-n', 'client.admin', '--cap', 'mon', 'allow *', '--cap', 'osd', 'allow *', '--cap', 'mgr', 'allow *']);
     await runOk('ceph-authtool', [monKeyring, '--import-keyring', this.adminKeyring]);
     const monmap = join(d, 'monmap');
-    await runOk('monmaptool', ['--create', '--fsid', this.fsid, '--addv', 'a', this.monHost, monmap]);
-    await runOk('ceph-mon', ['--mkfs', '-i', 'a', '--monmap', monmap, '--keyring', monKeyring, '-c', this.daemonConf]);
-    this.daemons.push(spawnBackground('ceph-mon', ['-f', '-i', 'a', '-c', this.daemonConf], { maxLifeMs: 3_600_000 }));
-    await waitFor(`mon of cluster ${this.name}`, 20_000, async () => (await this.ceph(['mon', 'stat'], 5_000)).exitCode === 0);
-    this.log(`cluster ${this.name}: mon up on 127.0.0.1:${this.monPorts.v2}/${this.monPorts.v1} after ${Date.now() - t0} ms`);
+    await runOk('monmaptool', ['--create', '--fsid', this.fsid, ...this.mons.flatMap((m) => ['--addv', m.id, CephCluster.monAddr(m)]), monmap]);
+    for (const m of this.mons) {
+      await mkdir(join(d, 'mon', m.id));
+      await runOk('ceph-mon', ['--mkfs', '-i', m.id, '--monmap', monmap, '--keyring', monKeyring, '-c', this.daemonConf]);
+      this.startMon(m.id);
+    }
+    await waitFor(`mon of cluster ${this.name}`, 30_000, async () => (await this.ceph(['mon', 'stat'], 5_000)).exitCode === 0);
+    this.log(`cluster ${this.name}: ${this.mons.length} mon(s) up on 127.0.0.1:${this.monPorts.v2}/${this.monPorts.v1}… after ${Date.now() - t0} ms`);
 
     const osdUuid = randomUUID();
     const key = (await runOk('ceph-authtool', ['--gen-print-key'])).stdout.trim();
@@ -412,6 +436,36 @@ export class CephCluster {
       }
     });
     this.log(`cluster ${this.name}: osd.0 up after ${Date.now() - t0} ms (fsid ${this.fsid})`);
+  }
+
+  /** `[v2:127.0.0.1:P2,v1:127.0.0.1:P1]` of one monitor. */
+  static monAddr(m: { readonly v2: number; readonly v1: number }): string {
+    return `[v2:127.0.0.1:${m.v2},v1:127.0.0.1:${m.v1}]`;
+  }
+
+  /** Start (or restart) the monitor daemon `id`; its log is `log/mon.<id>.log` in the cluster dir. */
+  startMon(id: string): void {
+    const b = spawnBackground('ceph-mon', ['-f', '-i', id, '-c', this.daemonConf], { maxLifeMs: 3_600_000 });
+    this.monDaemons.set(id, b);
+    this.daemons.push(b);
+  }
+
+  /** Stop the monitor daemon `id` by its PID (SIGTERM, then SIGKILL). */
+  async stopMon(id: string): Promise<void> {
+    const b = this.monDaemons.get(id);
+    if (!b) throw new Error(`mon.${id} is not running`);
+    this.monDaemons.delete(id);
+    await b.stop(2_000);
+  }
+
+  /** Path of a file the daemons write below the cluster dir (`log/mon.a.log`, …). */
+  logPath(name: string): string {
+    return join(this.dir, 'log', name);
+  }
+
+  /** Monitor `id`'s copy of the cluster log (`ceph.log`) or of another channel's log (`ceph.audit.log`). */
+  clusterLogPath(id: string, channel: 'cluster' | 'audit' = 'cluster'): string {
+    return this.logPath(channel === 'cluster' ? `ceph-${id}.log` : `ceph-${id}.${channel}.log`);
   }
 
   /** Run `ceph` as client.admin against this cluster. */

@@ -213,6 +213,8 @@ export interface Incident {
   readonly phase: Phase | null;
   readonly operation: string | null;
   readonly vmid: number | null;
+  /** When several VMs' failures were folded into this incident (same node, storage and cause): their VMIDs, ascending. */
+  readonly vmids?: readonly number[];
   readonly upid: string | null;
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;

@@ -48,4 +48,18 @@ test('a failed VM start ranks above background polling of the same node', async 
   assert.is(r.incidents[0]!.vmid, 101);
 });
 
+test("pvestatd's storage-less rados_connect lines join the failing storage's incident of their node", async () => {
+  const r = await analyzeText([
+    ...Array.from({ length: 6 }, (_, i) => `Dec 26 10:0${i}:00 pve1 pvestatd[1200]: rados_connect failed - Connection timed out`),
+    "Dec 26 10:03:30 pve1 pvestatd[1200]: could not get usage stats for pool 'vmdata': rados_connect failed - Connection timed out",
+    ...Array.from({ length: 3 }, (_, i) => `Dec 26 10:0${i}:00 pve2 pvestatd[1300]: rados_connect failed - Connection timed out`),
+  ].join('\n'), { year: 2025, tz: 'UTC', grouping: 'window' });
+  const pve1 = r.incidents.filter((i) => i.node === 'pve1');
+  assert.is(pve1.length, 1, JSON.stringify(pve1.map((i) => [i.cause, i.pool, i.count])));
+  assert.equal([pve1[0]!.pool, pve1[0]!.count], ['vmdata', 7]);
+  // No storage failing on pve2: its lines stay one incident of their own, per node and cause.
+  const pve2 = r.incidents.filter((i) => i.node === 'pve2');
+  assert.equal(pve2.map((i) => [i.pool, i.count]), [[null, 3]]);
+});
+
 test.run();

@@ -7,6 +7,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { INPUT_FORMATS } from '../src/types.js';
 
 /** The repository to pack (another checkout's, to show the test failing before a change). */
 const REPO = resolve(process.env['RBD_EXPLAIN_REPO'] ?? '.');
@@ -61,7 +62,7 @@ const result = await lib.analyzeFiles([${JSON.stringify(example)}], { year: 2024
 console.log(JSON.stringify({ cause: result.incidents[0]?.cause, main: 'main' in lib, formats: lib.INPUT_FORMATS.length }));`;
     const imported = sh(process.execPath, ['--input-type=module', '-e', script], project);
     assert.is(imported.status, 0, imported.stderr);
-    assert.equal(JSON.parse(imported.stdout), { cause: 'client-mismatch', main: false, formats: 11 });
+    assert.equal(JSON.parse(imported.stdout), { cause: 'client-mismatch', main: false, formats: INPUT_FORMATS.length });
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

@@ -77,6 +77,8 @@ export const RULE_CASES: readonly RuleCase[] = [
   { rule: 'generic-lock-step', top: 'image-busy', candidates: ['image-busy', 'caps-insufficient'], discriminator: null, deciding: 0, matched: ['generic-lock-step'] },
   { rule: 'host-confinement', top: 'unknown', candidates: ['unknown', 'krbd-features'], discriminator: null, deciding: 0, matched: ['host-confinement'] },
   { rule: 'helper-not-runnable', top: 'unknown', candidates: ['unknown', 'image-not-found', 'keyring-missing'], discriminator: null, deciding: 0, matched: ['enoent-on-object', 'helper-not-runnable'] },
+  { rule: 'rbd-spec-as-file', top: 'unknown', candidates: ['unknown'], discriminator: null, deciding: 0, matched: ['rbd-spec-as-file'] },
+  { rule: 'mapped-device-not-usable', top: 'unknown', candidates: ['unknown'], discriminator: null, deciding: 0, matched: ['mapped-device-not-usable'] },
   { rule: 'osd-or-mon-no-progress', top: 'unknown', candidates: ['unknown', 'mon-unreachable'], discriminator: 'first-check-of-each', deciding: 0, matched: ['osd-or-mon-no-progress'] },
   { rule: 'image-has-snapshots', top: 'unknown', candidates: ['unknown'], discriminator: null, deciding: 0, matched: ['image-has-snapshots'] },
   { rule: 'id-option-with-client-prefix', top: 'client-mismatch', candidates: ['client-mismatch'], discriminator: null, deciding: null, matched: ['id-option-with-client-prefix'] },

@@ -11,6 +11,8 @@ export type CommandSource =
   | { readonly kind: 'templates'; readonly templates: readonly CommandTemplate[] }
   /** The commands of the discriminator that applies, if any. */
   | { readonly kind: 'discriminator' }
+  /** The commands of the rule that decided the incident, if it has any. */
+  | { readonly kind: 'deciding-rule' }
   /** Every command of the top cause. */
   | { readonly kind: 'top-cause' }
   /** The first read-only command of each of the next `count` candidates. */
@@ -45,6 +47,7 @@ export const COMMAND_PLAN: readonly CommandStep[] = [
     why: 'The same open with the same identity shows whether the failure is still there (useless while the monitors are unreachable).',
   },
   { id: 'discriminator', from: { kind: 'discriminator' }, why: 'Close candidates: the command that separates them comes first.' },
+  { id: 'deciding-rule', from: { kind: 'deciding-rule' }, why: 'What the deciding message itself calls for (a storage that does not exist: its storage.cfg entry).' },
   { id: 'top-cause', from: { kind: 'top-cause' }, why: 'Confirm and fix the leading cause.' },
   { id: 'runner-up-checks', from: { kind: 'runner-up-checks', count: 2 }, why: 'One read-only check for each of the next candidates.' },
   {

@@ -111,6 +111,7 @@ export function fillTemplate(template: string, values: CommandValues): string {
         : '$(ceph-conf --conf ' + (values.conf ? shellQuote(values.conf) : '/etc/pve/ceph.conf') + " --lookup mon_host | tr ',;' '  ' | sed 's/v[12]://g; s/[][]//g; s/:[0-9]*//g; s/\\/[0-9]*//g')";
       case 'taskLog': return values.taskLog ? shellQuote(values.taskLog) : '/var/log/pve/tasks/<D>/<UPID>';
       case 'vmid': return values.vmid !== null ? String(values.vmid) : '<vmid>';
+      case 'storage': return values.storage ? shellQuote(values.storage) : '<storage>';
       default: return `{${name}}`;
     }
   };

@@ -59,9 +59,10 @@ export function pickDiscriminator(candidates: readonly Candidate[]): Discriminat
   return DISCRIMINATORS.find((d) => d.eachOf.every((set) => set.some((cause) => leading.includes(cause)))) ?? null;
 }
 
-function templatesOf(step: CommandStep, candidates: readonly Candidate[], discriminator: Discriminator | null): readonly CommandTemplate[] {
+function templatesOf(step: CommandStep, candidates: readonly Candidate[], discriminator: Discriminator | null, decidingRule: Rule | null): readonly CommandTemplate[] {
   const top = candidates[0] ?? UNKNOWN;
   switch (step.from.kind) {
+    case 'deciding-rule': return decidingRule?.commands ?? [];
     case 'templates': return step.from.templates;
     case 'discriminator': return discriminator?.commands ?? [];
     case 'top-cause': return COMMANDS_BY_CAUSE[top.cause];
@@ -73,14 +74,14 @@ function templatesOf(step: CommandStep, candidates: readonly Candidate[], discri
 }
 
 /** The commands of the plan, filled in and de-duplicated. */
-export function planCommands(candidates: readonly Candidate[], values: CommandValues, discriminator: Discriminator | null, taskLogRead: boolean): SuggestedCommand[] {
+export function planCommands(candidates: readonly Candidate[], values: CommandValues, discriminator: Discriminator | null, taskLogRead: boolean, decidingRule: Rule | null = null): SuggestedCommand[] {
   const top = candidates[0] ?? UNKNOWN;
   const known = (needs: readonly (keyof CommandValues)[] | undefined): boolean => (needs ?? []).every((k) => values[k] !== null);
   const seen = new Set<string>();
   const out: SuggestedCommand[] = [];
   for (const step of COMMAND_PLAN) {
     if (!known(step.needs) || step.exceptCauses?.includes(top.cause) || (step.unlessTaskLogRead && taskLogRead)) continue;
-    for (const t of templatesOf(step, candidates, discriminator)) {
+    for (const t of templatesOf(step, candidates, discriminator, decidingRule)) {
       if (!known(t.needs) || (t.unlessTaskLogRead && taskLogRead)) continue;
       const command = fillTemplate(t.template, values);
       if (seen.has(command)) continue;
@@ -118,7 +119,7 @@ export function diagnose(input: DiagnosisInput): Diagnosis {
       id: discriminator.id,
       text: discriminator.text.replace('{first}', candidates[0]?.cause ?? '').replace('{second}', candidates[1]?.cause ?? ''),
     } : null,
-    commands: planCommands(candidates, values, discriminator, taskLogRead),
+    commands: planCommands(candidates, values, discriminator, taskLogRead, decidingRule),
     refs: causeRefs(top.cause, rules.flatMap((r) => r.refs)),
     errno: best?.x.errno ?? first((x) => x.errno),
     phase: best?.x.phase ?? first((x) => x.phase),

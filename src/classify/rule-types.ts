@@ -2,6 +2,7 @@
 import type { CauseId } from '../causes.js';
 import type { Phase } from '../types.js';
 import type { LayerKind } from '../extract/payload.js';
+import type { CommandTemplate } from './commands.js';
 
 /** What a line must show for a rule to apply. Every listed condition must hold. */
 export interface RuleCondition {
@@ -39,6 +40,8 @@ export interface Rule {
   readonly explainsAway?: readonly CauseId[];
   /** In our own words: what is seen, why it happens, what fixes it. */
   readonly explanation: { readonly symptom: string; readonly cause: string; readonly fix: string };
+  /** Commands this evidence calls for before the cause's own (shown when the rule decides the incident). */
+  readonly commands?: readonly CommandTemplate[];
   /** Article sections (`article: Task 6`). */
   readonly refs: readonly string[];
   /** Messages (the part after the journal prefix) that must match, and near misses that must not. */

@@ -703,6 +703,10 @@ export const RULES: readonly Rule[] = [
       cause: 'storage.cfg has no such storage, disables it, or limits it to other nodes, so this node never even reaches Ceph; a VM config that names it fails here only.',
       fix: 'Compare storage.cfg (`pvesm status`) with the disks in the VM config, and the storage\'s nodes list with this node.',
     },
+    commands: [
+      { purpose: 'Which storages does this node see, and is this one active?', template: 'pvesm status', changesCluster: false },
+      { purpose: 'The storage entry in the cluster-wide storage.cfg (its id, pool, monhost, nodes and disable lines)', template: "grep -n -A10 -E '^[a-z]+: '{storage}'$' /etc/pve/storage.cfg", changesCluster: false },
+    ],
     refs: ['article: Mistake 1', 'article: Checklist B'],
     samples: {
       match: ["storage 'ceph-vm' is not available on node 'pve3'"],
@@ -939,6 +943,38 @@ export const RULES: readonly Rule[] = [
     samples: {
       match: ['rbd-nbd: exec failed: (2) No such file or directory', 'deploy: do_map: rbd-nbd: unknown command: --id'],
       noMatch: ['rbd: error opening image foo: (2) No such file or directory'],
+    },
+  },
+  {
+    id: 'rbd-spec-as-file',
+    causes: { unknown: 0.9 },
+    explainsAway: ['image-not-found', 'keyring-missing', 'config-split'],
+    when: { shapes: ['cli.rbd-spec-as-path'] },
+    explanation: {
+      symptom: 'A program that does not speak librbd (dd, cp, …) was handed a QEMU-style rbd: spec and tried to open it as a file.',
+      cause: 'Only QEMU (with its rbd block module), qemu-img and the rbd tools understand rbd:pool/image:…; to anything else it is a path that does not exist, whatever the pool, image and keyring.',
+      fix: 'Read or write the image through librbd: qemu-img convert with the rbd: spec, rbd export/import, or map it (rbd map / rbd-nbd) and use the /dev path.',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ["dd: failed to open 'rbd:vmdata/vm-100-disk-0:conf=/etc/pve/ceph.conf:id=admin': No such file or directory"],
+      noMatch: ["qemu-img: Could not open 'rbd:vmdata/vm-100-disk-0': error opening image vm-100-disk-0: No such file or directory"],
+    },
+  },
+  {
+    id: 'mapped-device-not-usable',
+    causes: { unknown: 0.85 },
+    explainsAway: ['caps-insufficient', 'krbd-features', 'image-not-found', 'client-mismatch', 'key-stale'],
+    when: { shapes: ['host.rbd-device-access'] },
+    explanation: {
+      symptom: 'The image was mapped, but a tool on the host or in the container could not use the /dev/rbdN device.',
+      cause: 'Device access is refused or the device node is not visible where the tool runs (a container without the host /dev or device permissions, an orchestrator upgrade changing them); the map itself, the key and the caps worked.',
+      fix: 'Check that the device node exists where the tool runs (ls -l /dev/rbd*) and that the container or service has access to block devices (privileged, device cgroup rules, /dev mounted from the host).',
+    },
+    refs: ['article: Checklist A'],
+    samples: {
+      match: ['blkid: error: /dev/rbd0: Operation not permitted', 'The file /dev/rbd2 does not exist and no size was specified.'],
+      noMatch: ['rbd: sysfs write failed'],
     },
   },
   {

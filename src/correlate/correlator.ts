@@ -15,7 +15,7 @@ import type { CommandValues } from '../classify/commands.js';
 import { diagnose } from '../classify/diagnose.js';
 import { redact } from '../redact.js';
 import { crossNodeIncidents, type TaskSuccess } from './cross-node.js';
-import { fleetKey, mergeByFleetKey, mergeGroup, timelineOf } from './merge.js';
+import { attachStorageless, fleetKey, mergeByFleetKey, mergeGroup, timelineOf } from './merge.js';
 
 /** Options for grouping. */
 export interface CorrelateOptions {
@@ -428,7 +428,8 @@ export class Correlator {
     const perNode = [...folded, ...[...this.groups.values()].map((g) => this.render(g))];
     const drift = crossNodeIncidents(perNode, [...this.successes.values()].flat(), this.vmResources);
     const fleet = this.grouping === 'storage' || (this.grouping === 'auto' && this.nodesSeen.size > 1);
-    const shown = fleet ? mergeByFleetKey(perNode.sort(compareIncidents), this.maxEvidence * 2) : perNode;
+    const attached = attachStorageless(perNode.sort(compareIncidents), this.windowMs, this.maxEvidence);
+    const shown = fleet ? mergeByFleetKey(attached, this.maxEvidence * 2) : foldMassFailures(attached, this.maxEvidence * 2);
     return [...drift, ...shown].sort(compareIncidents);
   }
 
@@ -520,6 +521,23 @@ export class Correlator {
       confirmed: false,
     };
   }
+}
+
+/** Incidents of one node, storage and cause beyond which they are folded into one (a mass failure). */
+const FOLD_AT = 5;
+
+/**
+ * A mass failure (many VMs of one node failing with the same cause on the same storage) is one
+ * incident with its VM list, not hundreds of blocks; fewer stay apart, one per task.
+ */
+function foldMassFailures(sorted: readonly Incident[], maxEvidence: number): Incident[] {
+  const byKey = new Map<string, Incident[]>();
+  for (const i of sorted) {
+    const key = i.cause === 'node-drift' || (i.storage === null && i.pool === null) ? `own|${i.id}` : fleetKey(i);
+    const list = byKey.get(key);
+    if (list) list.push(i); else byKey.set(key, [i]);
+  }
+  return [...byKey.values()].flatMap((members) => (members.length >= FOLD_AT ? [mergeGroup(members, maxEvidence)] : members));
 }
 
 /** True unless the group already belongs to another task than `upid`. */

@@ -76,12 +76,7 @@ export function crossNodeIncidents(incidents: readonly Incident[], successes: re
       if (goodNodes.length === 0) continue;
       const keyring = failed.find((i) => i.keyring)?.keyring ?? null;
       const files = [keyring ?? (failed[0]?.storage ? `/etc/pve/priv/ceph/${failed[0].storage}.keyring` : '<keyring>'), '/etc/ceph/ceph.conf', '/etc/pve/ceph.conf'];
-      const nodes = [...goodNodes, ...badNodes];
-      const commands: SuggestedCommand[] = [
-        { purpose: `Compare keyring and ceph.conf hashes: ${goodNodes.join(', ')} work, ${badNodes.join(', ')} fail`, command: `for n in ${nodes.join(' ')}; do echo "== $n"; ssh root@$n sha256sum ${files.join(' ')}; done`, changesCluster: false },
-        { purpose: 'Is the keyring there at all on the failing node(s)?', command: `for n in ${badNodes.join(' ')}; do ssh root@$n ls -l ${files[0]}; done`, changesCluster: false },
-        { purpose: `Copy the working node's keyring to the failing node(s) (keeps mode 0600)`, command: `for n in ${badNodes.join(' ')}; do scp -p root@${goodNodes[0]}:${files[0]} root@$n:${files[0]}; done`, changesCluster: true },
-      ];
+      const commands = driftCommands(files, goodNodes, badNodes);
       // The failing side's own error lines, then the successes on the good nodes.
       const failureEvidence = failed.flatMap((i) => {
         const own = i.evidence.filter((e) => e.role === 'failure');
@@ -132,3 +127,31 @@ export function crossNodeIncidents(incidents: readonly Incident[], successes: re
   }
   return out;
 }
+
+/**
+ * Commands for a storage that works on some nodes and not on others. Where the keyring lives decides
+ * the advice: /etc/pve is the cluster file system (pmxcfs), the same on every node, so a file missing
+ * or different there means pmxcfs or quorum trouble on that node, never a file to copy; /etc/ceph and
+ * other paths are node-local and may be copied from a working node.
+ */
+export function driftCommands(files: readonly string[], goodNodes: readonly string[], badNodes: readonly string[]): SuggestedCommand[] {
+  const keyring = files[0] ?? '<keyring>';
+  const nodes = [...goodNodes, ...badNodes];
+  const quoted = files.map(shellWord).join(' ');
+  const compare: SuggestedCommand = { purpose: `Compare keyring and ceph.conf hashes: ${goodNodes.join(', ')} work, ${badNodes.join(', ')} fail`, command: `for n in ${nodes.join(' ')}; do echo "== $n"; ssh root@$n sha256sum ${quoted}; done`, changesCluster: false };
+  const present: SuggestedCommand = { purpose: 'Is the keyring there at all on the failing node(s)?', command: `for n in ${badNodes.join(' ')}; do ssh root@$n ls -l ${shellWord(keyring)}; done`, changesCluster: false };
+  if (keyring.startsWith('/etc/pve/')) {
+    return [compare, present, {
+      purpose: '/etc/pve is the cluster file system shared by all nodes: a keyring missing or different there on one node means pmxcfs or quorum trouble on that node (do not copy files into /etc/pve by hand)',
+      command: `for n in ${badNodes.join(' ')}; do echo "== $n"; ssh root@$n pvecm status; ssh root@$n systemctl is-active pve-cluster corosync; done`,
+      changesCluster: false,
+    }];
+  }
+  return [compare, present, { purpose: `Copy the working node's keyring to the failing node(s): ${keyring} is node-local (keeps mode 0600)`, command: `for n in ${badNodes.join(' ')}; do scp -p root@${goodNodes[0]}:${shellWord(keyring)} root@$n:${shellWord(keyring)}; done`, changesCluster: true }];
+}
+
+/** A path as one shell word. */
+function shellWord(value: string): string {
+ return /^[\w@%+=:,./-]+$/.test(value) || /^<\w+>$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+

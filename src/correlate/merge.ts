@@ -61,6 +61,16 @@ function mergedEvidence(members: readonly Incident[], max: number): Evidence[] {
   return out.sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
 }
 
+/** The VMs of the members, when there are several: `{ vmids }`, else nothing. */
+function vmidsOf(members: readonly Incident[]): { vmids?: number[] } {
+  const ids = new Set<number>();
+  for (const m of members) {
+    if (m.vmid !== null) ids.add(m.vmid);
+    for (const v of m.vmids ?? []) ids.add(v);
+  }
+  return ids.size > 1 ? { vmids: [...ids].sort((a, b) => a - b) } : {};
+}
+
 /** One incident for `members` (same fleet key), most important first in `members`. */
 export function mergeGroup(members: readonly Incident[], maxEvidence: number): Incident {
   const [base] = members;
@@ -77,6 +87,7 @@ export function mergeGroup(members: readonly Incident[], maxEvidence: number): I
     snapshot: same(members.map((m) => m.snapshot)),
     namespace: same(members.map((m) => m.namespace)),
     vmid: same(members.map((m) => m.vmid)),
+    ...vmidsOf(members),
     upid: same(members.map((m) => m.upid)),
     operation: same(members.map((m) => m.operation)),
     firstSeen: times((m) => m.firstSeen)[0] ?? null,
@@ -97,3 +108,47 @@ export function mergeByFleetKey(sorted: readonly Incident[], maxEvidence: number
   }
   return [...groups.values()].map((members) => mergeGroup(members, maxEvidence));
 }
+
+/** Instants of an incident's first and last line (NaN when unknown). */
+function span(i: Incident): readonly [number, number] {
+  return [Date.parse(i.firstSeen ?? ''), Date.parse(i.lastSeen ?? '')];
+}
+
+/**
+ * Storage-less periodic lines (pvestatd's `rados_connect failed - …`, which name no storage) join the
+ * incident of a storage that fails on the same node, with the same cause and errno, within `windowMs`
+ * of them; where there is none they stay an incident of their own (one per node and cause).
+ */
+export function attachStorageless(incidents: readonly Incident[], windowMs: number, maxEvidence: number): Incident[] {
+  const out = [...incidents];
+  const bare = (i: Incident): boolean => i.storage === null && i.pool === null && i.image === null && i.upid === null && i.cause !== 'node-drift';
+  for (const loose of incidents.filter(bare)) {
+    const [from, to] = span(loose);
+    const home = out.findIndex((i) => i !== loose && !bare(i) && i.node === loose.node && i.cause === loose.cause
+      && (i.errno === loose.errno || loose.errno === null)
+      && (Number.isNaN(from) || Number.isNaN(to) || (() => { const [a, b] = span(i); return !Number.isNaN(a) && from <= b + windowMs && to >= a - windowMs; })()));
+    if (home < 0) continue;
+    const target = out[home]!;
+    const times = [target.firstSeen, target.lastSeen, loose.firstSeen, loose.lastSeen].filter((t): t is string => t !== null)
+      .sort((x, y) => (Date.parse(x) || 0) - (Date.parse(y) || 0));
+    const evidence = [...target.evidence];
+    // The loose lines are more of the same failure, not what decided it.
+    for (const e of loose.evidence) if (evidence.length < maxEvidence && e.role === 'failure') evidence.push(withoutDecisive(e));
+    out[home] = {
+      ...target,
+      count: target.count + loose.count,
+      firstSeen: times[0] ?? null,
+      lastSeen: times[times.length - 1] ?? null,
+      timeline: timelineOf(hoursOf([target, loose])),
+      evidence,
+    };
+    out.splice(out.indexOf(loose), 1);
+  }
+  return out;
+}
+
+function withoutDecisive(e: Evidence): Evidence {
+  const { decisive: _drop, ...rest } = e;
+  return rest;
+}
+

@@ -147,12 +147,18 @@ function rbdCommandTarget(command: string | null | undefined): Partial<RbdTarget
  * `error opening pool 'glance'`, `rbd replicapool/csi-vol-1 is still being used`). Data: first match wins per field.
  */
 const OBJECT_PHRASES: readonly { readonly pattern: RegExp; readonly pool?: number; readonly image?: number }[] = [
+  { pattern: /\bimage '?([\w.-]+)'? in pool '?([\w.-]+)'?/, image: 1, pool: 2 },
+  // CSI volume attributes and Go/JSON dumps of them.
+  { pattern: /"pool":\s*"([\w.-]+)"/, pool: 1 },
+  { pattern: /"imageName":\s*"([\w.-]+)"/, image: 1 },
   { pattern: /\b(?:rbd|image|volume)[: ]+([\w.-]+)\/(?:[\w.-]+\/)?([\w.-]+)(?:@[\w.-]+)? (?:is still being used|does not exist|not found|has watchers)/, pool: 1, image: 2 },
   { pattern: /\berror opening pool '?([\w.-]+)'?/, pool: 1 },
   { pattern: /\bpool '?([\w.-]+)'? does not exist/, pool: 1 },
   { pattern: /\b(?:error opening image|image) '?([\w.-]+)'?:? (?:does not exist|not found|\(2\))/, image: 1 },
   { pattern: /\berror opening ([\w.-]+): \(\d+\)/, image: 1 },
   { pattern: /\bpool=([\w.-]+)[ ,].*\bimage=([\w.-]+)/, pool: 1, image: 2 },
+  // `block image replicapool/pvc-1`, `rbd image 'p/i'`, `volume p/i`: a pool/image pair after its noun.
+  { pattern: /\b(?:image|volume|rbd)[: ]+'?([A-Za-z_][\w.-]*)\/([\w][\w.-]*)'?/, pool: 1, image: 2 },
 ];
 
 function objectPhrases(message: string): Partial<RbdTarget> {
@@ -190,7 +196,10 @@ function phaseFromWords(message: string): Phase | null {
  * Words without which a line is not looked at beyond its known shapes: an RBD/Ceph client, its
  * files, or the objects it works on. Keeps `can't open file` or a QMP `got timeout` out.
  */
-const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|global_init|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image|CreateVolume|DeleteVolume|NodeStageVolume|ControllerPublishVolume|msgr2?|apparmor)\b/;
+const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|global_init|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image|CreateVolume|DeleteVolume|NodeStageVolume|ControllerPublishVolume|msgr2?|apparmor)\b|\/dev\/rbd\d|'rbd:/;
+
+/** The largest Linux errno (EHWPOISON). */
+const MAX_ERRNO = 133;
 
 /** `1, 2` → [1, 2]: Ceph's list of auth method numbers. */
 function methodList(text: string | undefined): number[] {
@@ -234,6 +243,8 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const seen = observe(message);
   const invoked = seen.invocations.map(invocationTarget);
   if (errno === null) errno = seen.errno;
+  // Linux errnos stop at 133: a larger number in parentheses is a count or a PID, not an errno.
+  if (errno !== null && (errno < 1 || errno > MAX_ERRNO)) errno = null;
   const rbdInvoked = invoked.some((i) => i.subcommand !== null);
   // rbd and the ceph tools exit with the errno: `exit status 16` of an RBD operation is EBUSY.
   if (errno === null && seen.exitStatus !== null && seen.exitStatus > 1

@@ -189,6 +189,8 @@ export const SHAPES: readonly Shape[] = [
   { id: 'rbd.ms-mode', pattern: /ms_mode|msgr2 (?:is )?not supported|bad ms_mode/, phase: 'map', failure: true },
   { id: 'host.confinement-denied', pattern: /apparmor="DENIED"[^]*profile="[^"]*(?:rbd|ceph)[^"]*"|seccomp[^]*(?:rbd|ceph)|\/sbin\/(?:modprobe|modinfo): Permission denied|failed to load rbd kernel module|failed to add secret '[^']*' to kernel/, phase: 'map', failure: true },
   { id: 'cli.helper-exec-failed', pattern: /\bexec(?:ve)? failed: \(2\)|executable file not found|rbd-nbd: unknown command|unknown (?:command|option):? '?--?[\w-]+/, phase: null, failure: true },
+  { id: 'cli.rbd-spec-as-path', pattern: /\b(?:dd|cp|cat|tar|rsync|mv|stat|head|tail|pv): (?:failed to open|cannot open|cannot stat|can't open|failed to stat) '?rbd:/, phase: null, failure: true },
+  { id: 'host.rbd-device-access', pattern: /\b(?:blkid|mkfs(?:\.\w+)?|mke2fs|mount|fsck(?:\.\w+)?|wipefs|resize2fs|xfs_growfs)(?:: error)?: \/dev\/rbd\d+:? (?:Operation not permitted|Permission denied|No such file or directory)|The file \/dev\/rbd\d+ does not exist/, phase: null, failure: true },
   { id: 'ceph.msgr-no-progress', pattern: /see no progress in more than \d+ us during connecting to/, phase: 'connect', failure: true },
   { id: 'csi.deadline-exceeded', pattern: /code = DeadlineExceeded desc = context deadline exceeded|(?:CreateVolume|DeleteVolume|NodeStageVolume|ControllerPublishVolume) timeout: \S+ has expired/, phase: null, failure: true },
   // `--id client.admin`: the tools prepend `client.` themselves, so this names `client.client.admin`.

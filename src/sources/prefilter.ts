@@ -66,15 +66,15 @@ export const NEEDLES: readonly Needle[] = [
 
 /** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */
 const TEXT_JOURNAL_EXTRA: readonly Needle[] = [{ find: ']: got', why: 'pvestatd[PID]: got timeout' }];
-/** Pasted text from any RBD client (plain, and `cat`, which reads with the json set): a Ceph word or an errno rendering is worth a look. */
+/** Pasted text from any RBD client (`cat`, which reads with the json set): a Ceph word or an errno rendering is worth a look. */
 const OTHER_CLIENTS: readonly Needle[] = [
   { find: 'Ceph', why: 'Ceph messages of other clients' },
   { find: 'errno', why: '[errno 2] error opening pool (Python bindings)' },
   { find: 'rados', why: 'rados CLI, python-rados' },
+  { find: 's=STATE_', why: 'messenger: conn(… s=STATE_CONNECTING_RE …).tick see no progress during connecting to <osd>' },
   { find: 'DeadlineExc', why: 'CSI: rpc error: code = DeadlineExceeded (a provisioner that timed out talking to Ceph)' },
-  { find: 'no progress', why: 'messenger: see no progress … during connecting to <osd>' },
 ];
-const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }, ...OTHER_CLIENTS];
+const PLAIN_EXTRA: readonly Needle[] = [{ find: 'got timeout', why: 'got timeout (cat output)' }];
 /** `journalctl -o json`: byte-array and omitted (null) messages must be looked at. */
 const JSON_EXTRA: readonly Needle[] = [
   { find: 'got timeout', why: 'got timeout' },

@@ -13,6 +13,8 @@
 const CEPHX_KEY = /(?:A|\\u0041)(?:Q|\\u0051)(?:\\?[A-Za-z0-9+/]|%2[BbFf]|\\u00[2-7][0-9A-Fa-f]){20,}(?:\\?=|%3[Dd]|\\u003[Dd]){0,2}/g;
 
 const PATTERNS: readonly [RegExp, string][] = [
+  // First, so that no pattern below takes a key's head and leaves its (escaped) tail behind.
+  [CEPHX_KEY, '<redacted>'],
   // keyring file lines: everything after `key =` (any case, any indentation)
   [/(^|\n)([ \t]*key[ \t]*=[ \t]*)[^\n]*/gi, '$1$2<redacted>'],
   // rbd: filename / QemuOpts / map options: key=…, secret=…, key-secret=…
@@ -20,10 +22,9 @@ const PATTERNS: readonly [RegExp, string][] = [
   // JSON members
   [/("(?:key|secret|key-secret|password-secret)"\s*:\s*)"(?:\\.|[^"\\])*"/g, '$1"<redacted>"'],
   // mid-line `key = AQ…==` (a keyring pasted into a message)
-  [/(\bkey\s*=\s*)[A-Za-z0-9+/]{16,}={0,2}/g, '$1<redacted>'],
+  [/(\bkey\s*=\s*)(?:\\?[A-Za-z0-9+/]){16,}(?:\\?=){0,2}/g, '$1<redacted>'],
   // Ceph echoes a malformed key when it cannot parse a keyring: "… val=<key>: Malformed input"
   [/(\bval=)[^:\s]+/g, '$1<redacted>'],
-  [CEPHX_KEY, '<redacted>'],
 ];
 
 /**
@@ -69,10 +70,10 @@ export function redactFields<T>(value: T): T {
   return (copy ?? value) as T;
 }
 
-/** Characters a key (or its URL-encoded form) is made of. */
+/** Characters a key is made of, also URL-encoded (`%`), QEMU- or JSON-escaped (`\`). */
 export function isKeyChar(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
-    || code === 43 || code === 47 || code === 61 || code === 37;
+    || code === 43 || code === 47 || code === 61 || code === 37 || code === 92;
 }
 
 /** Longest tail a cut removes: a whole key is 40 characters, URL-encoded a few more. */

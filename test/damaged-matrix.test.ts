@@ -70,7 +70,7 @@ const BAD: readonly BadInput[] = [
   {
     name: 'megabyte-line',
     bytes: (f, c, n) => compress(Buffer.from(entry(f, 'pve4', `rbd error: ${'x'.repeat(1100000)}: (1) Operation not permitted`) + entry(f, n, OTHER_MESSAGE)), c),
-    level: 'warning', says: /only their first 6 KiB and last 2 KiB were read|longer than 1 MiB were cut/, inside: 'image-not-found',
+    level: 'warning', says: /only their first 4 KiB and last 2 KiB were read|longer than 1 MiB were cut/, inside: 'image-not-found',
   },
   {
     name: 'truncated',

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { MAX_LINE_BYTES } from '../src/sources/split-lines.js';
 import { redact, redactFields } from '../src/redact.js';
+import { sealRecord, MAX_MESSAGE_CHARS } from '../src/records/read-records.js';
 
 // The key of the issue's example.
 const KEY = 'AQBhZG1pbmFkbWluYWRtaW5hZG1pbmFkbWluYQ==';
@@ -32,6 +33,7 @@ const MESSAGES: readonly (readonly [string, string])[] = [
   ['mon_host', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:mon_host=${KEY}:id=admin,if=none: error connecting: Permission denied`],
   ['client id', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:id=${KEY},if=none: error connecting: Permission denied`],
   ['QEMU-escaped', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:keyring=${ESCAPED}:id=admin,if=none: error connecting: Permission denied`],
+  ['key= inside a word, QEMU-escaped', `cephx server client.pve: unexpected key: req.key=${ESCAPED}3f2a1b0c9d8e7f60 expected_key=0 rbd error: (1) Operation not permitted`],
   ['glued secret_', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:keyring=/etc/secret_${KEY}:id=admin,if=none: error connecting: Permission denied`],
   ['URL-encoded key%3D', `kvm: -drive file=rbd:vmdata/vm-104-disk-0:conf=/x?key%3D${KEY.replace(/=/g, '%3D')}:id=admin,if=none: error connecting: Permission denied`],
   ['blockdev members', `kvm: -blockdev {"driver":"rbd","conf":"/etc/${KEY}","image":"${KEY}","pool":"${KEY}","server":[{"host":"${KEY}","port":"6789"}],"user":"${KEY}"}: error connecting: Permission denied`],
@@ -108,6 +110,21 @@ test('each key position is still an incident (redaction does not drop the line)'
   for (const [index, [what]] of MESSAGES.entries()) {
     // `UPID:<redacted>:…` is no UPID (a node name has no `<`): that line loses its wrappers.
     if (what !== 'UPID node') assert.ok(lines.has(index + 1), `${what} (line ${index + 1}) is evidence`);
+  }
+});
+
+test('a key cut by the message window (head or tail cut, any offset, any escape) leaves no byte of it', () => {
+  const forms = [KEY, ESCAPED, `\\u0041${KEY.slice(1)}`, KEY.replace(/=/g, '%3D'), `secret_${KEY}`];
+  const length = MAX_MESSAGE_CHARS * 2;
+  for (const form of forms) {
+    for (const cut of [4 * 1024, length - 2 * 1024]) {
+      for (let offset = -form.length - 2; offset <= 2; offset++) {
+        const at = cut + offset;
+        const message = `${'m'.repeat(at)}${form}${'n'.repeat(length - at - form.length)}`;
+        const sealed = sealRecord({ source: 's', line: 1, time: null, epochMs: null, node: null, ident: null, pid: null, message, upid: null });
+        assert.is(leaks(sealed.message), null, `${form} at ${offset} from the cut at ${cut}`);
+      }
+    }
   }
 });
 

@@ -2,7 +2,7 @@
 import type { Extraction, Phase, RbdTarget, Upid } from '../types.js';
 import { parsePayload, type Layer } from './payload.js';
 import { findShapes, matchShapes, type ShapeHit } from './shapes.js';
-import { observe, invocationTarget, RBD_SUBCOMMAND_PHASE } from './observe.js';
+import { observe, invocationTarget, RBD_SUBCOMMAND_PHASE, type Observations } from './observe.js';
 import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
 import { findBlockdevTargets } from './blockdev.js';
 import { parseUpid, upidVmid } from '../upid.js';
@@ -198,6 +198,8 @@ function phaseFromWords(message: string): Phase | null {
  */
 const CEPH_CONTEXT = /\b(?:rbd|librbd|krbd|rbd-nbd|rados|librados|libceph|ceph|cephx|monclient|keyring|global_init|RBD|RADOS|Ceph|csi-rbd\w*|osd\d*|mon\.\w+|pool|image|CreateVolume|DeleteVolume|NodeStageVolume|ControllerPublishVolume|msgr2?|apparmor)\b|\/dev\/rbd\d|'rbd:/;
 
+const NO_OBSERVATIONS: Observations = { errno: null, errnoForm: null, exitStatus: null, invocations: [] };
+
 /** The largest Linux errno (EHWPOISON). */
 const MAX_ERRNO = 133;
 
@@ -240,7 +242,11 @@ export function extractMessage(rawMessage: string): DetailedExtraction {
   const exitCode = exitText ? Number(exitText) : null;
   const rbdCommand = rbdCommandTarget(command?.detail);
   // Pieces wherever they stand: errno renderings and command lines the wrappers and shapes miss.
-  const seen = observe(message);
+  // Only where the wrappers and shapes left something open: task framing and a known failure with
+  // its errno need no second look (and most journal lines are one of those).
+  const framingFirst = framingOf(layers, body);
+  const understood = errno !== null && hits.some((h) => h.shape.failure) && !lookedAnywhere;
+  const seen = framingFirst === null && !understood ? observe(message) : NO_OBSERVATIONS;
   const invoked = seen.invocations.map(invocationTarget);
   if (errno === null) errno = seen.errno;
   // Linux errnos stop at 133: a larger number in parentheses is a count or a PID, not an errno.

@@ -222,7 +222,10 @@ function inWrapper(shape: Shape, layers: readonly Layer[]): boolean {
  * known message is found behind a prefix no wrapper describes (a dmesg stamp, klog, a Python logger).
  */
 const UNANCHORED: ReadonlyMap<Shape, RegExp> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
-  s, new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])'), s.pattern.flags),
+  s, new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])')
+    // A leading `(\S+)` would be retried at every start inside a long word (quadratic): unanchored, it
+    // starts at a path or word boundary and stays within one token of bounded length.
+    .replace(/^\(\?<=([^)]*)\)\(\\S\+\)/, '(?<=$1)(?<![^\\s:\\]\\[|>"\'(=,])(\\S{1,512})'), s.pattern.flags),
 ]));
 
 /** Every shape that matches `text` (the innermost text, inside `layers`), in table order. */

@@ -118,11 +118,11 @@ export const MAX_NESTING = 64;
 
 /**
  * Longest text a grammar is given. Ohm costs tens of µs per character on adversarial text and
- * memoises per position: an 8 KiB message parses in well under a second, a 1 MiB one takes tens of
- * seconds and gigabytes. Readers cut longer messages to 8 KiB and a marker (src/records); this is
+ * memoises per position: a 6 KiB message parses in about half a second, a 1 MiB one takes tens of
+ * seconds and gigabytes. Readers cut longer messages to 6 KiB and a marker (src/records); this is
  * the backstop for library callers.
  */
-export const MAX_GRAMMAR_INPUT = 8 * 1024 + 16;
+export const MAX_GRAMMAR_INPUT = 6 * 1024 + 16;
 
 /**
  * True when `[`/`{` nest deeper than `limit` in `text`, outside double-quoted strings (as JSON and

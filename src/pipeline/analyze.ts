@@ -150,31 +150,6 @@ interface Opened {
   readonly report: () => { format: InputFormat | null; lines: number; errors: readonly InputError[]; warnings: readonly InputError[] };
 }
 
-/** The readers' warnings for lines that are not JSON: one per line, or one summary for the input. */
-const NOT_JSON_WARNING = /^line \d+: not valid JSON|^no line could be read as json \((\d+) looked at\)/;
-
-type InputReport = ReturnType<Opened['report']>;
-
-/**
- * A forced `json` format that fits none of the input's lines (a plain log read with
- * `--input-format json`): one error naming the input instead of a warning per line.
- */
-function forcedFormatMisfit(report: InputReport, name: string, forced: InputFormat | undefined, records: number): InputReport {
-  // The reader's summary warning says no line was JSON, whatever it then read another way.
-  const summary = report.warnings.some((w) => /^no line could be read as json/.test(w.message));
-  if (forced !== 'json' || (records > 0 && !summary)) return report;
-  const misfits = report.warnings.reduce((n, w) => {
-    const m = NOT_JSON_WARNING.exec(w.message);
-    return m ? n + (m[1] ? Number(m[1]) : 1) : n;
-  }, 0);
-  if (misfits === 0) return report;
-  return {
-    ...report,
-    warnings: report.warnings.filter((w) => !NOT_JSON_WARNING.test(w.message)),
-    errors: [...report.errors, { source: name, message: `not journalctl JSON, though the format was forced to json: none of its ${misfits} candidate line(s) is JSON (let the format be detected)` }],
-  };
-}
-
 /**
  * Threads for `files` files: as asked, but never more than the files or the cores (more
  * threads than cores only add memory and switching: 128 took 2 GB and ran 5x slower).
@@ -263,9 +238,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   try {
     for (const [index, source] of sources.entries()) {
       const opened = await open(index, source);
-      let records = 0;
       for await (const batch of opened.batches) {
-        records += batch.records.length;
         const touched = new Set<string>();
         batch.records.forEach((record, i) => {
           if (keep && !keep(record)) return;
@@ -281,7 +254,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
           if (incident) yield { type: 'incident', incident: withClusterEvidence([incident]).incidents[0] ?? incident };
         }
       }
-      const report = forcedFormatMisfit(opened.report(), opened.name, options.inputFormat, records);
+      const report = opened.report();
       const summary: InputSummary = { source: opened.name, format: report.format ?? 'cat', lines: report.lines };
       options.onInputDone?.(summary);
       yield { type: 'input', input: summary, errors: report.errors, warnings: report.warnings };

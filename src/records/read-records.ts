@@ -52,7 +52,8 @@ const TEXT_JOURNAL: ReadonlySet<InputFormat> = new Set(['short', 'short-precise'
 
 /**
  * The needles of each format. `cat` and `cli` read each line as what it looks like (a journal
- * line, a JSON entry or a bare message; see readRecords), so `cat` takes the widest set.
+ * line, a JSON entry or a bare message; see readRecords), so `cat` takes the json set, the widest
+ * (the plain needles of pasted text, and byte-array or omitted MESSAGEs).
  */
 function prefilterFor(format: InputFormat): Prefilter {
   if (format === 'tasklog' || format === 'cli' || format === 'ceph-log') return 'off';
@@ -65,8 +66,8 @@ function prefilterFor(format: InputFormat): Prefilter {
  * text last), joined by ` … `. The grammars cost tens of µs per character on odd text (see
  * MAX_GRAMMAR_INPUT); no real message is this long (the longest fixture line is under 3 KiB).
  */
-export const MAX_MESSAGE_CHARS = 8 * 1024;
-const MESSAGE_HEAD_CHARS = 6 * 1024;
+export const MAX_MESSAGE_CHARS = 6 * 1024;
+const MESSAGE_HEAD_CHARS = 4 * 1024;
 const MESSAGE_TAIL_CHARS = 2 * 1024;
 
 /** The message of a record cut to MAX_MESSAGE_CHARS (no partial key left at either cut). */
@@ -104,7 +105,8 @@ class Tally {
     if (this.count === 0) return;
     into.push({ source, message: `${this.count} ${what} (first at line ${this.first}${this.detail ? `: ${this.detail}` : ''})` });
   }
-  get seen(): number { return this.count; }
+  /** Forgets what was noted (when one error replaces the per-line notes). */
+  clear(): void { this.count = 0; }
 }
 
 /** What readRecords noticed about lines, reported once per input. */
@@ -143,6 +145,7 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
   const tallies = newTallies();
   let inFormat = 0; // lines read as the detected format says
   let outOfFormat = 0; // lines looked at that are not in that format
+  const forcedFormat = options.inputFormat !== undefined;
   try {
     let first: IteratorResult<Buffer>;
     try {
@@ -204,6 +207,9 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
         const result = jsonLineToRecord(line, spec, (n) => tallies.nullMessage.note(n), (n) => tallies.badTime.note(n));
         return result === 'skip' ? null : result;
       };
+      // A detected format is a guess: a line that does not fit it is read as what it looks like.
+      // A forced format is the user's word: such a line is only counted (see the end).
+      const forced = forcedFormat;
       /** Reads one line as the format says, else as what it looks like; null when there is nothing to keep. */
       const readLine = (line: NumberedLine): LogRecord | null => {
         if (format === 'ceph-log') return cephLogRecord(line.text, line.line, spec, options.tz);
@@ -211,9 +217,10 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
         if (format === 'json') {
           const record = jsonLine(line);
           if (record !== 'not-json') { inFormat += 1; return record; }
+          if (line.text.trim().length === 0 || isJournalMarker(line.text)) return null;
           outOfFormat += 1;
-          const prefixed = journalLine(line);
-          if (!prefixed && line.text.trim().length > 0 && !isJournalMarker(line.text)) tallies.notJson.note(line.line);
+          const prefixed = forced ? null : journalLine(line);
+          if (!prefixed) tallies.notJson.note(line.line);
           return prefixed;
         }
         if (TEXT_JOURNAL.has(format)) {
@@ -255,10 +262,15 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
       report.errors.push({ source: spec.name, message: `${message} after ${report.stats.lines} lines` });
     } finally {
       noteStats(spec.name, report);
-      reportTallies(tallies, spec.name, report);
-      if (inFormat === 0 && outOfFormat > 0 && (format === 'json' || format === 'export' || TEXT_JOURNAL.has(format))) {
+      const misfit = inFormat === 0 && outOfFormat > 0 && (format === 'json' || format === 'export' || TEXT_JOURNAL.has(format));
+      if (misfit && forcedFormat) {
+        // Forced and fitting none of the lines: the input was not read; one error says so.
+        tallies.notJson.clear();
+        report.errors.push({ source: spec.name, message: `not ${format} input, though the format was forced to ${format}: none of its ${outOfFormat} candidate line(s) is ${format} (let the format be detected)` });
+      } else if (misfit) {
         report.warnings.push({ source: spec.name, message: `no line could be read as ${format} (${outOfFormat} looked at); if that format is wrong, set --input-format` });
       }
+      reportTallies(tallies, spec.name, report);
     }
   } finally {
     // An input refused after its first chunk (binary data) or stopped early closes its file now.

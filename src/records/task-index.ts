@@ -5,21 +5,25 @@
  */
 import type { LogRecord } from '../types.js';
 import type { TaskIndexEntry } from '../sources/tasks-dir.js';
+import { sealRecord } from './read-records.js';
 
-/** One record per index entry, in the given order. */
+/** One record per index entry, in the given order (sealed like every record: key material removed). */
 export function taskIndexRecords(entries: readonly TaskIndexEntry[]): LogRecord[] {
-  return entries.map((e) => {
-    const ms = e.endMs ?? e.upid.startTime * 1000;
-    return {
-      source: e.source,
-      line: e.line,
-      time: new Date(ms).toISOString(),
-      epochMs: ms,
-      node: e.upid.node,
-      ident: 'task',
-      pid: null,
-      message: `<${e.upid.user}> end task ${e.upid.text} ${e.status}`,
-      upid: e.upid.text,
-    };
-  });
+  return entries.map((e) => sealRecord(taskIndexRecord(e)));
+}
+
+function taskIndexRecord(e: TaskIndexEntry): LogRecord {
+  const ms = e.endMs ?? e.upid.startTime * 1000;
+  const valid = Number.isFinite(new Date(ms).getTime()); // out of range, toISOString would throw
+  return {
+    source: e.source,
+    line: e.line,
+    time: valid ? new Date(ms).toISOString() : null,
+    epochMs: valid ? ms : null,
+    node: e.upid.node,
+    ident: 'task',
+    pid: null,
+    message: `<${e.upid.user}> end task ${e.upid.text} ${e.status}`,
+    upid: e.upid.text,
+  };
 }

@@ -72,6 +72,19 @@ export function isCephLogText(text: string): boolean {
     || (text.includes(' election') && text.includes('mon.'));
 }
 
+/**
+ * The monitor log entries that can be a cluster event (src/classify/cluster-events.ts): auth and pool
+ * commands, blocklisting, elections, leaders, MON_DOWN, monmap changes. Everything else the monitors
+ * log (pgmap, dashboard polling, `auth get`) is skipped before it costs an extraction. Quotes may be
+ * JSON-escaped (journalctl -o json).
+ */
+const EVENT_WORDS = /prefix\\?"\s*:\s*\\?"(?:auth (?:get-or-create|add|rm|del|rotate|import|caps)|osd pool (?:rename|delete|rm|application)|osd bl(?:ock|ack)list)|calling (?:fresh|new|monitor) election|is new leader|MON_DOWN|monmap e\d/;
+
+/** True when a line is a monitor log entry that can be a cluster event. */
+export function isClusterEventText(text: string): boolean {
+  return isCephLogText(text) && EVENT_WORDS.test(text);
+}
+
 function stampOf(date: string | undefined, clock: string | undefined, zone: string | undefined, tz: string | undefined): CephLogEntry['time'] {
   if (!date || !clock) return null;
   return readDatedStamp(date, clock, zone ?? null, tz);

@@ -7,7 +7,7 @@
  * input with an error after at most one cap of it.
  */
 import type { LogRecord } from '../types.js';
-import { parseCephLogMessage } from './ceph-log.js';
+import { isClusterEventText, parseCephLogMessage } from './ceph-log.js';
 import type { InputSpec, ReadReport } from './read-records.js';
 import { recordFromFields } from './journal-json.js';
 import { hasNeedle, lookAlike } from '../sources/prefilter.js';
@@ -59,7 +59,8 @@ export function journalEntryRecord(fields: Readonly<Record<string, string>>, spe
   if (message === undefined || !hasNeedle(message)) return null;
   const record = recordFromFields(fields, spec, line, onBadTime);
   // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
-  return record && (lookAlike(`${record.ident ?? ''}: ${record.message}`) === null || parseCephLogMessage(record.message) !== null) ? record : null;
+  return record && (lookAlike(`${record.ident ?? ''}: ${record.message}`) === null
+    || (isClusterEventText(record.message) && parseCephLogMessage(record.message) !== null)) ? record : null;
 }
 
 /** Reads export-format entries; yields records of entries whose MESSAGE has a needle. */

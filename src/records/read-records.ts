@@ -7,7 +7,7 @@ import { InputReadError, type WarningSink } from '../sources/open-input.js';
 import { splitLines, type NumberedLine, type Prefilter, type ScanStats } from '../sources/split-lines.js';
 import { detectFormat, isJournalMarker } from './detect-format.js';
 import { lookAlike } from '../sources/prefilter.js';
-import { cephLogRecord, isCephLogText, parseCephLogMessage } from './ceph-log.js';
+import { cephLogRecord, isClusterEventText, parseCephLogMessage } from './ceph-log.js';
 import { findUpid } from '../upid.js';
 import { parseJournalPrefix, type JournalPrefixParse } from './journal-prefix.js';
 import { YearlessClock, readDatedStamp, type ClockOptions } from './clock.js';
@@ -244,7 +244,7 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
         for (const line of batch) {
           // Ceph daemon lines are look-alikes, except the monitors' audit/cluster log entries (cluster events).
           const alike = format !== 'ceph-log' && lookAlike(line.text) !== null;
-          if (alike && !isCephLogText(line.text)) continue;
+          if ((alike || format === 'ceph-log') && !isClusterEventText(line.text)) continue;
           let record: LogRecord | null;
           try {
             record = readLine(line);

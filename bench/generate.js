@@ -5,19 +5,21 @@
 //   node bench/generate.js --lines 1000000 --nodes 4 --format short --seed 42 \
 //        --failure-rate 0.001 --candidate-rate 0.01 --out bench/data/j.log --truth bench/data/j.truth.ndjson
 //   node bench/generate.js --only lookalikes --per-template 4 --nodes 3 --out look.log
+//   node bench/generate.js --hyperconverged --lines 1000000 --out hc.log --truth hc.truth.ndjson
 //
-// Templates live in bench/lib/templates.js (BACKGROUND, LOOKALIKES, FAILURES).
+// Templates live in bench/lib/templates.js (BACKGROUND, LOOKALIKES, FAILURES; PROFILES picks the sets).
 import { createWriteStream } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeRenderer } from './lib/format.js';
 import { Rng } from './lib/prng.js';
-import { BACKGROUND, FAILURES, LOOKALIKES } from './lib/templates.js';
+import { PROFILES } from './lib/templates.js';
 import { DEFAULT_START_S, makeNodes } from './lib/world.js';
 
 export const DEFAULTS = Object.freeze({
   lines: 1_000_000,
-  nodes: 4,
+  nodes: null, // null: the profile's node count (4, or 5 when hyper-converged)
+  profile: 'default', // 'hyperconverged': Ceph chatter naming rbd/keyrings, pvestatd outages, NFS offline
   format: 'short',
   seed: 42,
   failureRate: 0.001,
@@ -66,6 +68,10 @@ class Bag {
  */
 export async function generate(options, write) {
   const o = { ...DEFAULTS, ...options };
+  const profile = PROFILES[o.profile];
+  if (!profile) throw new Error(`unknown profile '${o.profile}'`);
+  const { background: BACKGROUND, lookalikes: LOOKALIKES, failures: FAILURES } = profile;
+  o.nodes ??= profile.nodes;
   const r = new Rng(o.seed);
   const nodes = makeNodes(r, o.nodes, o.start);
   const g = { r, t: o.start * 1e6, node: nodes[0], nodes };
@@ -184,7 +190,9 @@ export async function generate(options, write) {
       g.node = node;
       g.t = tBg;
       const tpl = BACKGROUND[r.weighted(bgWeights, bgTotal)];
-      const p = emit(tpl.make(g), tBg, node, null, null);
+      // background templates of the hyper-converged profile may be look-alikes (they name rbd)
+      const step = tpl.role ? { role: tpl.role, kind: tpl.kind } : null;
+      const p = emit(tpl.make(g), tBg, node, step, null);
       if (p) await p;
     }
   }
@@ -197,7 +205,10 @@ export async function generate(options, write) {
 
 const USAGE = `usage: node bench/generate.js [options]
   --lines N            journal lines to write (default ${DEFAULTS.lines})
-  --nodes N            cluster nodes, named pve1..pveN (default ${DEFAULTS.nodes})
+  --nodes N            cluster nodes, named pve1..pveN (default 4; 5 with --hyperconverged)
+  --hyperconverged     profile of a 5-node PVE + Ceph cluster: ceph-mon audit lines naming rbd,
+                       ceph-crash keyring warnings (ceph-crash/python3 idents), pvestatd outages
+                       (rados_connect failed between bare 'got timeout'), NFS 'not online'
   --format F           short | short-iso | json (default ${DEFAULTS.format})
   --iso-zone Z         zone suffix for short-iso: +01:00 or +0100 (default ${DEFAULTS.isoZone})
   --seed N             PRNG seed (default ${DEFAULTS.seed})
@@ -227,6 +238,7 @@ async function main() {
       out: { type: 'string' },
       truth: { type: 'string' },
       stats: { type: 'boolean' },
+      hyperconverged: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -250,6 +262,7 @@ async function main() {
   set('rate', num(values.rate, 'rate'));
   set('perTemplate', num(values['per-template'], 'per-template', true));
   set('format', values.format);
+  if (values.hyperconverged) opts.profile = 'hyperconverged';
   set('isoZone', values['iso-zone']);
   if (values.only !== undefined) {
     if (values.only !== 'lookalikes') throw new Error(`--only: only 'lookalikes' is supported`);

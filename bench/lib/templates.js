@@ -714,3 +714,93 @@ export const FAILURES = [
 ];
 
 export const PRIORITIES = { ERR, WARNING, NOTICE, INFO, DEBUG };
+
+// ---------------------------------------------------------------------------------------------
+// Hyper-converged profile: every node runs Ceph mons/OSDs next to the VMs, so the journal carries
+// Ceph's own chatter that names rbd or keyrings, pvestatd polling through outages, and an NFS
+// backup storage that comes and goes. Used by `generate.js --hyperconverged`.
+// ---------------------------------------------------------------------------------------------
+
+const MGR_RBD_SCHEDULES = ['mirror_snapshot_schedule', 'trash_purge_schedule'];
+
+/** Background-rate lines that name rbd or a keyring but are no failure (role 'lookalike'). */
+export const HC_BACKGROUND = [
+  {
+    // The mgr's rbd_support module clears its schedule options on every refresh; the mon audits it.
+    kind: 'ceph-mon-audit-rbd-support',
+    weight: 0.35,
+    role: 'lookalike',
+    make: (g) =>
+      ceph(
+        g,
+        'ceph-mon',
+        g.node.pid['ceph-mon'],
+        0,
+        `log_channel(audit) log [INF] : from='mgr.${14100 + g.node.idx} ${g.node.ip}:0/${g.r.int(1000, 9999)}' entity='mgr.${g.node.name}' ` +
+          `cmd=[{"prefix":"config rm","who":"mgr","name":"mgr/rbd_support/${g.node.name}/${pick(g, MGR_RBD_SCHEDULES)}"}]: dispatch`,
+      ),
+  },
+  {
+    // ceph-crash tries to post an old crash report with a keyring the node never got.
+    kind: 'ceph-crash-keyring',
+    weight: 0.2,
+    role: 'lookalike',
+    make: (g) =>
+      e(
+        pick(g, ['ceph-crash', 'python3']),
+        g.node.pid.pvestatd - 150,
+        WARNING,
+        `WARNING:ceph-crash:post /var/lib/ceph/crash/2024-11-0${g.r.int(1, 9)}T0${g.r.int(1, 9)}:12:44.${g.r.int(100000, 999999)}Z_${g.r.hex(8)}-${g.r.hex(4)}-${g.r.hex(4)}-${g.r.hex(4)}-${g.r.hex(12)} ` +
+          `as client.crash.${g.node.name} failed: ${cephPrefix(g, -1)}auth: unable to find a keyring on /etc/pve/priv/ceph.client.crash.${g.node.name}.keyring: (2) No such file or directory`,
+        'ceph-crash.service',
+        pick(g, ['ceph-crash', 'python3']),
+      ),
+  },
+];
+
+/** An NFS storage offline for a while: pvestatd says so every cycle, with a bare `got timeout`. */
+const HC_LOOKALIKES = [
+  {
+    kind: 'nfs-not-online',
+    make: (g) => {
+      const n = g.r.int(2, 6);
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        out.push(look(i * 10 + g.r.next(), d(g, 'pvestatd', WARNING, 'got timeout')));
+        out.push(look(i * 10 + 0.5 + g.r.next(), d(g, 'pvestatd', WARNING, "storage 'nfs-backup' is not online")));
+      }
+      return out;
+    },
+  },
+];
+
+/** A monitor outage seen by pvestatd: rados_connect timeouts (the failure) between bare `got timeout`s. */
+const HC_FAILURES = [
+  {
+    kind: 'pvestatd-mon-outage',
+    causes: ['mon-unreachable'],
+    make: (g) => {
+      const n = g.r.int(3, 8);
+      const out = [];
+      for (let i = 0; i < n; i++) {
+        out.push({ dt: i * 10 + g.r.next(), e: d(g, 'pvestatd', WARNING, 'got timeout'), role: 'context' });
+        out.push(fail(i * 10 + 1 + g.r.next(), d(g, 'pvestatd', WARNING, 'rados_connect failed - Connection timed out'), 'pvestatd-rados-connect', 'mon-unreachable'));
+      }
+      return out;
+    },
+  },
+];
+
+/**
+ * Template sets by profile. The hyper-converged one drops the bare-`got timeout` scenario (alone it
+ * names no storage, so it is noise there) and adds the sets above.
+ */
+export const PROFILES = {
+  default: { nodes: 4, background: BACKGROUND, lookalikes: LOOKALIKES, failures: FAILURES },
+  hyperconverged: {
+    nodes: 5,
+    background: [...BACKGROUND, ...HC_BACKGROUND],
+    lookalikes: [...LOOKALIKES, ...HC_LOOKALIKES],
+    failures: [...FAILURES.filter((f) => f.kind !== 'pvestatd-got-timeout'), ...HC_FAILURES],
+  },
+};

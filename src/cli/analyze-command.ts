@@ -11,7 +11,7 @@ import type { Source } from '../pipeline/sources.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import { formatText, formatIncident } from '../report/text.js';
 import { terminalWidth } from '../report/layout.js';
-import { formatJson, formatNdjsonIncident } from '../report/json.js';
+import { formatJsonChunks, formatNdjsonIncident } from '../report/json.js';
 import { wantColor } from '../report/style.js';
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
@@ -101,13 +101,29 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
   if (args.format === 'ndjson') {
     for (const incident of result.incidents) io.stdout.write(formatNdjsonIncident(incident));
   } else if (args.format === 'json') {
-    io.stdout.write(formatJson(result));
+    writeJsonDocument(io, result);
   } else {
     io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence, width: terminalWidth(io.stdout) }));
   }
   reportProblems(io, result.warnings, result.errors);
   if (result.errors.length > 0) return EXIT.error;
   return result.incidents.length > 0 ? EXIT.incidents : EXIT.clean;
+}
+
+/** Pieces of text gathered before one write: few system calls, and no whole document in memory. */
+const WRITE_BATCH_CHARS = 1 << 16;
+
+/** The JSON document written piece by piece as it is produced (the same bytes as formatJson). */
+function writeJsonDocument(io: CliIo, result: AnalysisResult): void {
+  let pending = '';
+  for (const chunk of formatJsonChunks(result)) {
+    pending += chunk;
+    if (pending.length >= WRITE_BATCH_CHARS) {
+      io.stdout.write(pending);
+      pending = '';
+    }
+  }
+  if (pending) io.stdout.write(pending);
 }
 
 /** Follow mode: each incident as soon as it is known, again (same id) when it gains evidence. */

@@ -6,7 +6,7 @@ import { observe, invocationTarget, RBD_SUBCOMMAND_PHASE, type Observations } fr
 import { findRbdSpecs, targetFromSpec } from './rbd-spec.js';
 import { findBlockdevTargets } from './blockdev.js';
 import { parseUpid, upidVmid } from '../upid.js';
-import { redact } from '../redact.js';
+import { mayHoldKey, redact } from '../redact.js';
 import { WRAPPERS } from './wrappers.js';
 
 /** An Extraction plus what later stages need but the public type leaves out. */
@@ -219,6 +219,49 @@ function framingOf(layers: readonly Layer[], body: string): Extraction['framing'
   if (layers.some((l) => l.kind === 'task-error')) return 'task-error';
   if (/^TASK OK$/.test(body.trim())) return 'task-ok';
   return null;
+}
+
+/**
+ * Successful task framing exactly as pvedaemon prints it: `<user> starting task UPID…`,
+ * `start VM N: UPID…`, `<user> end task UPID… OK`, with a UPID whose id is a VMID. Groups: 1 the
+ * verb of the `<user>` forms, 2 the UPID, 3 ` OK`. Nothing else may follow.
+ */
+const TASK_FRAMING = /^(?:<[\w.@!-]+> (starting|end) task |start VM \d+: )(UPID:[A-Za-z0-9.-]+:[0-9A-F]{8}:[0-9A-F]{8}:[0-9A-F]{8}:\w+:\d+:[\w.@!-]+:)( OK)?(?![\s\S])/;
+
+/**
+ * The extraction of a successful task framing line, built without the full extraction (most lines
+ * that reach extraction in a busy journal are these, each with its own UPID, so no cache helps).
+ * Null when the line is anything else, or names Ceph words or key-like text: then only
+ * extractMessage knows the answer. Equal to extractMessage's result wherever it is not null
+ * (test/framing-fast-path.test.ts holds it to that).
+ */
+export function extractTaskFraming(message: string): DetailedExtraction | null {
+  const m = TASK_FRAMING.exec(message);
+  if (!m) return null;
+  const [, verb, upidText = '', ok] = m;
+  // `starting` takes no ` OK`, `end` needs it; the `start VM` form has neither verb nor ` OK`.
+  if (verb === 'starting' ? ok !== undefined : verb === 'end' ? ok === undefined : ok !== undefined) return null;
+  if (mayHoldKey(message) || CEPH_CONTEXT.test(message)) return null;
+  const upid = parseUpid(upidText);
+  const vmid = upid ? upidVmid(upid) : null;
+  if (!upid || vmid === null) return null;
+  const layers: Layer[] = verb === undefined ? [] : [{ kind: verb === 'starting' ? 'task-start' : 'task-end', detail: upidText }];
+  return {
+    shapes: [],
+    errno: null,
+    phase: null,
+    target: null,
+    upid,
+    vmid,
+    storage: null,
+    operation: upid.type,
+    framing: verb === 'starting' ? 'task-start' : verb === 'end' ? 'task-end-ok' : null,
+    layers,
+    body: verb === 'starting' ? '' : verb === 'end' ? 'OK' : message,
+    authMethods: null,
+    exitCode: null,
+    hadInlineKey: false,
+  };
 }
 
 /** Extracts everything the classifier needs from one message. Pure and deterministic. */

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import type { LogRecord } from '../types.js';
 import { readFileChunks } from '../sources/open-input.js';
 import { readRecords, type InputSpec, type ReadOptions, type ReadReport } from '../records/read-records.js';
-import { extractMessage, type DetailedExtraction } from '../extract/extract.js';
+import { extractMessage, extractTaskFraming, type DetailedExtraction } from '../extract/extract.js';
 import { redactFields } from '../redact.js';
 
 const MAX_CACHE = 4096;
@@ -20,6 +20,10 @@ const MAX_CACHE = 4096;
 export class ExtractionCache {
   private readonly map = new Map<string, DetailedExtraction>();
   get(message: string): DetailedExtraction {
+    // Successful task framing: every line has its own UPID, so caching would only evict the
+    // messages that do repeat; it is built directly (and holds no key material to redact).
+    const framing = extractTaskFraming(message);
+    if (framing) return framing;
     let x = this.map.get(message);
     if (!x) {
       x = redactFields(extractMessage(message));

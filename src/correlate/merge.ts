@@ -121,7 +121,9 @@ function span(i: Incident): readonly [number, number] {
  */
 export function attachStorageless(incidents: readonly Incident[], windowMs: number, maxEvidence: number): Incident[] {
   const out = [...incidents];
-  const bare = (i: Incident): boolean => i.storage === null && i.pool === null && i.image === null && i.upid === null && i.cause !== 'node-drift';
+  // Periodic connect failures that name nothing (pvestatd's rados_connect): no object, no task, no operation.
+  const bare = (i: Incident): boolean => i.storage === null && i.pool === null && i.image === null && i.upid === null
+    && i.operation === null && i.vmid === null && i.phase === 'connect' && i.cause !== 'node-drift';
   for (const loose of incidents.filter(bare)) {
     const [from, to] = span(loose);
     const home = out.findIndex((i) => i !== loose && !bare(i) && i.node === loose.node && i.cause === loose.cause
@@ -132,8 +134,9 @@ export function attachStorageless(incidents: readonly Incident[], windowMs: numb
     const times = [target.firstSeen, target.lastSeen, loose.firstSeen, loose.lastSeen].filter((t): t is string => t !== null)
       .sort((x, y) => (Date.parse(x) || 0) - (Date.parse(y) || 0));
     const evidence = [...target.evidence];
-    // The loose lines are more of the same failure, not what decided it.
-    for (const e of loose.evidence) if (evidence.length < maxEvidence && e.role === 'failure') evidence.push(withoutDecisive(e));
+    // The loose lines are more of the same failure, not what decided it; the first is always cited.
+    const looseFailures = loose.evidence.filter((e) => e.role === 'failure').map(withoutDecisive);
+    looseFailures.forEach((e, k) => { if (k === 0 || evidence.length < maxEvidence) evidence.push(e); });
     out[home] = {
       ...target,
       count: target.count + loose.count,

@@ -84,7 +84,8 @@ export const COMMANDS_BY_CAUSE: Readonly<Record<CauseId, readonly CommandTemplat
   ],
 };
 
-function shellQuote(value: string): string {
+/** A value from a log as one shell word (quoted unless it is plainly safe). */
+export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 

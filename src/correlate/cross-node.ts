@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { causeRefs, type CauseId } from '../causes.js';
+import { shellQuote } from '../classify/commands.js';
 import type { Evidence, Incident, SuggestedCommand } from '../types.js';
 
 /** A rule evaluated across nodes. */
@@ -150,8 +151,8 @@ export function driftCommands(files: readonly string[], goodNodes: readonly stri
   return [compare, present, { purpose: `Copy the working node's keyring to the failing node(s): ${keyring} is node-local (keeps mode 0600)`, command: `for n in ${badNodes.join(' ')}; do scp -p root@${goodNodes[0]}:${shellWord(keyring)} root@$n:${shellWord(keyring)}; done`, changesCluster: true }];
 }
 
-/** A path as one shell word. */
+/** A path as one shell word; `<keyring>`-style placeholders stay readable. */
 function shellWord(value: string): string {
- return /^[\w@%+=:,./-]+$/.test(value) || /^<\w+>$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+  return /^<\w+>$/.test(value) ? value : shellQuote(value);
 }
 

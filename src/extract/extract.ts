@@ -21,13 +21,6 @@ export interface DetailedExtraction extends Extraction {
   readonly hadInlineKey: boolean;
 }
 
-/** Phase implied by the rbd subcommand Proxmox was running (`rbd create 'x' error:`). */
-const PHASE_BY_RBD_OPERATION: Readonly<Record<string, Phase>> = {
-  create: 'create', clone: 'clone', rm: 'remove', rename: 'remove', resize: 'resize',
-  snap: 'snapshot', snapshot: 'snapshot', protect: 'snapshot', unprotect: 'snapshot',
-  config: 'open', feature: 'open', import: 'create', export: 'open',
-};
-
 const EMPTY_TARGET: RbdTarget = {
   pool: null, namespace: null, image: null, snapshot: null, conf: null,
   clientId: null, keyring: null, monHosts: null, auth: null,
@@ -39,7 +32,7 @@ function layerPhase(layers: readonly Layer[]): Phase | null {
     if (phase) return phase;
     if (layer.kind === 'rbd-mutating' && layer.detail) {
       const op = layer.detail.split(/\s/)[0] ?? '';
-      const phase = PHASE_BY_RBD_OPERATION[op];
+      const phase = RBD_SUBCOMMAND_PHASE[op];
       if (phase) return phase;
     }
   }

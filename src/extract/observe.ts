@@ -121,11 +121,14 @@ export const COMMAND_OPTIONS: Readonly<Record<string, keyof RbdTarget | 'name' |
   '--image-feature': null, '--size': null, '-s': null, '--device-type': null, '-t': null, '--exclusive': null,
 };
 
-/** rbd subcommands and the phase they belong to (`device map` reads as `map`). */
+/**
+ * rbd subcommands and the phase they belong to (`device map` reads as `map`): for command lines, and
+ * for the subcommand Proxmox names in its own errors (`rbd create 'x' error:`, `rbd snapshot 'x' error:`).
+ */
 export const RBD_SUBCOMMAND_PHASE: Readonly<Record<string, Phase>> = {
   map: 'map', unmap: 'map', device: 'map', create: 'create', import: 'create', clone: 'clone', cp: 'clone', copy: 'clone',
   rm: 'remove', remove: 'remove', delete: 'remove', trash: 'remove', rename: 'remove', mv: 'remove', resize: 'resize',
-  snap: 'snapshot', info: 'open', status: 'open', du: 'open', export: 'open', diff: 'open', feature: 'open',
+  snap: 'snapshot', snapshot: 'snapshot', protect: 'snapshot', unprotect: 'snapshot', config: 'open', info: 'open', status: 'open', du: 'open', export: 'open', diff: 'open', feature: 'open',
   'object-map': 'open', lock: 'lock', watch: 'lock', ls: 'list', list: 'list', mirror: 'open', flatten: 'clone',
 };
 

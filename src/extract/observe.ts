@@ -36,7 +36,8 @@ semantics.addOperation<readonly PieceSpan[]>('pieces', {
   scan(items) { return items.children.flatMap((c: Node) => c['pieces']() as PieceSpan[]); },
   skip(_) { return []; },
   // Every piece but a command line is an errno rendering named after its rule.
-  piece(p) { return p.ctorName === 'commandLine' ? p['pieces']() : [{ kind: p.ctorName as ErrnoForm, span: spanOf(p) }]; },
+  piece(_start, kind) { return kind['pieces'](); },
+  pieceKind(p) { return p.ctorName === 'commandLine' ? p['pieces']() : [{ kind: p.ctorName as ErrnoForm, span: spanOf(p) }]; },
   commandLine(look, _program) { return look['pieces'](); },
   invocation(program, args) {
     return [{ kind: 'invocation', span: spanOf(this), program: spanOf(program), args: args['argSpans']() as Span[] }];
@@ -54,7 +55,12 @@ semantics.addOperation<readonly Span[]>('argSpans', {
   bareArg(n) { return [spanOf(n)]; },
 });
 
-const cache = grammarCache<readonly PieceSpan[]>('scan', semantics, 'pieces');
+// The scan iterates and never recurses: deep `[`/`{` cost it nothing.
+const cache = grammarCache<readonly PieceSpan[]>('scan', semantics, 'pieces', { flat: true });
+
+/** A command line's program where the grammar's `program` rule would take it. */
+const PROGRAM_SOURCE = '(?<![\\p{L}0-9_])(?:rbd-nbd|rbd|rados|ceph|qemu-img)(?![\\p{L}0-9_\\-./:\\]=)])';
+const PROGRAM = new RegExp(PROGRAM_SOURCE, 'u');
 
 /** Longest text the grammar scans: beyond it the pieces are looked for near the end only (errors close lines). */
 const MAX_SCAN = 4096;
@@ -91,10 +97,66 @@ function errnoOf(form: ErrnoForm, text: string): number | null {
   }
 }
 
-/** Observations of one message. Pure; one grammar parse per message shape. */
+/**
+ * ASCII characters no piece but a command line's arguments can contain (every errno piece is made of
+ * letters, digits, spaces and `( ) [ ] - = : . /`). The grammar's scan tries a piece again right after
+ * each of them, so the text between two of them is scanned alike alone or in the whole message.
+ */
+const CUT = new Uint8Array(128);
+for (let c = 0; c < 32; c++) CUT[c] = 1;
+for (const ch of '!"#$%&\'*+,;<>?@\\^`{|}~\u007f') CUT[ch.charCodeAt(0)] = 1;
+const isCut = (code: number): boolean => code < 128 && CUT[code] === 1;
+
+/**
+ * Where a piece may start: looser than the grammar (a false start costs one small parse, a missed
+ * one loses a piece; test/observe.test.ts checks every literal of the grammar's lists against it).
+ */
+const PIECE_START = new RegExp([
+  '[(\\[]', ': -', 'errno', '[Ee]rror [A-Z]', 'exit(?:ed)? ', 'E[A-Z]{2}', '(?:rados|rbd)\\.',
+  '[A-Z][a-z]*[A-Z]', // exception names (ImageNotFound, OSError)
+  '[A-Z][a-z]*[ /-][a-z]', // strerror texts (No such file…, Input/output error, Read-only…)
+  '(?<![\\p{L}0-9_])(?:returned|result|return|ret|rc|r|error|err|status)(?:=| = | |: )-',
+  PROGRAM_SOURCE,
+].join('|'), 'gu');
+
+/** The pieces of `text`: the grammar runs only on the runs between cut characters where a piece may start. */
+export function scanPieces(text: string): readonly PieceSpan[] {
+  const out: PieceSpan[] = [];
+  PIECE_START.lastIndex = 0;
+  for (let m = PIECE_START.exec(text); m !== null; m = PIECE_START.exec(text)) {
+    let start = m.index;
+    while (start > 0 && !isCut(text.charCodeAt(start - 1))) start -= 1;
+    let end = m.index + 1;
+    while (end < text.length && !isCut(text.charCodeAt(end))) end += 1;
+    // A command line's arguments run past cut characters: from its run to the end.
+    if (PROGRAM.test(text.slice(start, end))) end = text.length;
+    const pieces = cache.get(text.slice(start, end)) ?? [];
+    for (const p of pieces) out.push(start === 0 ? p : shiftPiece(p, start));
+    if (end >= text.length) break;
+    PIECE_START.lastIndex = end + 1;
+  }
+  return out;
+}
+
+function shiftPiece(p: PieceSpan, by: number): PieceSpan {
+  const shift = (s: Span): Span => [s[0] + by, s[1] + by];
+  return {
+    kind: p.kind,
+    span: shift(p.span),
+    ...(p.args ? { args: p.args.map(shift) } : {}),
+    ...(p.program ? { program: shift(p.program) } : {}),
+  };
+}
+
+/** The pieces of `text` from one scan of the whole text (what scanPieces must equal; for tests). */
+export function scanWhole(text: string): readonly PieceSpan[] {
+  return cache.get(text) ?? [];
+}
+
+/** Observations of one message. Pure; one grammar parse per shape of each run that may hold a piece. */
 export function observe(message: string): Observations {
   const text = message.length > MAX_SCAN ? message.slice(message.length - MAX_SCAN) : message;
-  const pieces = cache.get(text) ?? [];
+  const pieces = scanPieces(text);
   let best: { form: ErrnoForm; errno: number } | null = null;
   let exitStatus: number | null = null;
   const invocations: Invocation[] = [];

@@ -228,6 +228,46 @@ const UNANCHORED: ReadonlyMap<Shape, RegExp> = new Map(SHAPES.filter((s) => !s.l
     .replace(/^\(\?<=([^)]*)\)\(\\S\+\)/, '(?<=$1)(?<![^\\s:\\]\\[|>"\'(=,])(\\S{1,512})'), s.pattern.flags),
 ]));
 
+/**
+ * The longest run of plain characters every match of `source` contains (none when the pattern
+ * alternates at its top level): an unanchored pattern is tried only on text that holds it, since a
+ * failed search costs a scan from every start and some patterns backtrack over a long word there.
+ */
+export function requiredLiteral(source: string): string | null {
+  let depth = 0;
+  let inClass = false;
+  let run = '';
+  let best = '';
+  const close = (): void => { if (run.length > best.length) best = run; run = ''; };
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charAt(i);
+    if (inClass) { if (c === '\\') i += 1; else if (c === ']') inClass = false; continue; }
+    if (c === '\\') {
+      const next = source.charAt(i + 1);
+      i += 1;
+      // An escaped punctuation character is itself; `\s`, `\d`, `\b`… are classes or assertions.
+      if (depth === 0 && /[^\w]/.test(next) && !/[*+?{]/.test(source.charAt(i + 1))) run += next; else close();
+      continue;
+    }
+    if (c === '|' && depth === 0) return null;
+    if (c === '(') { depth += 1; close(); continue; }
+    if (c === ')') { depth -= 1; close(); continue; }
+    if (c === '[') { inClass = true; close(); continue; }
+    if (depth > 0) continue;
+    if ('.^$'.includes(c)) { close(); continue; }
+    if ('*+?{'.includes(c)) { run = run.slice(0, -1); close(); if (c === '{') i = source.indexOf('}', i); continue; }
+    run += c;
+  }
+  close();
+  return best.length >= 4 ? best : null;
+}
+
+/** The literal each shape's matches contain, where it has one (case-sensitive patterns only). */
+const REQUIRED_LITERAL: ReadonlyMap<Shape, string> = new Map(SHAPES.flatMap((s) => {
+  const literal = s.pattern.flags.includes('i') ? null : requiredLiteral(s.pattern.source);
+  return literal === null ? [] : [[s, literal] as const];
+}));
+
 /** Every shape that matches `text` (the innermost text, inside `layers`), in table order. */
 export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeHit[] {
   return hitsOf(text, layers, (shape) => (shape.lastResort ? null : shape.pattern));
@@ -238,7 +278,10 @@ export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeH
  * unknown prefixes), else the last-resort shape when the message names RBD/Ceph and an error.
  */
 export function findShapes(message: string, layers: readonly Layer[] = []): ShapeHit[] {
-  const found = hitsOf(message, layers, (shape) => UNANCHORED.get(shape) ?? null);
+  const found = hitsOf(message, layers, (shape) => {
+    const literal = REQUIRED_LITERAL.get(shape);
+    return literal === undefined || message.includes(literal) ? UNANCHORED.get(shape) ?? null : null;
+  });
   if (found.some((h) => h.shape.failure)) return found;
   return [...found, ...hitsOf(message, layers, (shape) => (shape.lastResort ? shape.pattern : null))];
 }

@@ -163,14 +163,17 @@ export class ShapeCache<T> {
   private readonly limit: number;
   private chars = 0;
   private readonly parse: (normalised: string) => T | null;
-  constructor(parse: (normalised: string) => T | null, limit = 2048) {
+  private readonly nestingLimit: number;
+  /** `nestingLimit`: Infinity for a grammar without recursive rules (nesting costs it nothing). */
+  constructor(parse: (normalised: string) => T | null, limit = 2048, nestingLimit = MAX_NESTING) {
     this.parse = parse;
     this.limit = limit;
+    this.nestingLimit = nestingLimit;
   }
 
   /** The parse of `text`'s shape (spans valid for `text` itself). */
   get(text: string): T | null {
-    if (text.length > MAX_GRAMMAR_INPUT || nestingExceeds(text, MAX_NESTING)) return null;
+    if (text.length > MAX_GRAMMAR_INPUT || (this.nestingLimit !== Infinity && nestingExceeds(text, this.nestingLimit))) return null;
     const key = shapeKey(text);
     let hit = this.map.get(key);
     if (hit === undefined) {
@@ -195,13 +198,13 @@ export function spanOf(node: Node): Span {
 /**
  * A cache that runs the semantics' grammar from `startRule` on each new shape and applies the
  * semantics operation `operation` (which must return spans); rejected shapes are cached as null.
- * The grammar loads on the first shape.
+ * The grammar loads on the first shape. `flat`: the grammar has no recursive rules, so no nesting gate.
  */
-export function grammarCache<T>(startRule: string, semantics: LazySemantics<GrammarName>, operation: string): ShapeCache<T> {
+export function grammarCache<T>(startRule: string, semantics: LazySemantics<GrammarName>, operation: string, options: { readonly flat?: boolean } = {}): ShapeCache<T> {
   return new ShapeCache<T>((normalised) => {
     const match = grammars[semantics.grammar].match(normalised, startRule);
     return match.succeeded() ? (semantics.get()(match)[operation]() as T) : null;
-  });
+  }, undefined, options.flat ? Infinity : MAX_NESTING);
 }
 
 /** The original text at a span. */

@@ -80,9 +80,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: position, code: fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff })) }),
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
   fc.record({ kind: fc.constant('splice' as const), at: position, other: fc.nat(), otherAt: position }),
-  fc.record({ kind: fc.constant('nest' as const), at: position, anchor: fc.constantFrom(...ANCHORS), depth: fc.oneof(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 200, max: 1200 })), opener: fc.constantFrom(...OPENERS) }),
+  fc.record({ kind: fc.constant('nest' as const), at: position, anchor: fc.constantFrom(...ANCHORS), depth: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 70 }), weight: 3 }, { arbitrary: fc.integer({ min: 200, max: 1200 }), weight: 1 }), opener: fc.constantFrom(...OPENERS) }),
   fc.record({ kind: fc.constant('insert' as const), at: position, anchor: fc.constantFrom(...ANCHORS), text: fc.oneof(fc.constantFrom(...INSERTS), fc.string({ maxLength: 8 })) }),
-  fc.record({ kind: fc.constant('repeat' as const), at: position, length: fc.integer({ min: 1, max: 40 }), times: fc.integer({ min: 2, max: 2000 }) }),
+  fc.record({ kind: fc.constant('repeat' as const), at: position, length: fc.integer({ min: 1, max: 40 }), times: fc.oneof({ arbitrary: fc.integer({ min: 2, max: 20 }), weight: 3 }, { arbitrary: fc.integer({ min: 21, max: 2000 }), weight: 1 }) }),
 );
 
 /** Arbitrary damaged lines over a corpus of `size` lines. */

@@ -1,7 +1,11 @@
 // Observations wherever they stand: errno renderings and command lines (grammars/observation.ohm).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { observe, invocationTarget } from '../src/extract/observe.js';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { observe, invocationTarget, scanPieces, scanWhole, PIECE_START } from '../src/extract/observe.js';
+import { loadCorpus } from './fuzz/corpus.js';
+import { caseArbitrary, buildLine } from './fuzz/harness.js';
 
 const ERRNO_CASES: readonly (readonly [string, number | null])[] = [
   ['rbd: map failed: (6) No such device or address', 6],
@@ -52,6 +56,52 @@ test('prose that starts with rbd is no command line', () => {
     assert.equal(observe(line).invocations.map(invocationTarget).map((t) => t.subcommand), observe(line).invocations.map(() => null));
     assert.equal(observe(line).invocations.map(invocationTarget).map((t) => t.target), observe(line).invocations.map(() => ({})));
   }
+});
+
+// The scan skips text where no piece can start: the grammar's own lists say where pieces start.
+const GRAMMAR = readFileSync(new URL('../../grammars/observation.ohm', import.meta.url), 'utf8');
+function literalsOf(rule: string): string[] {
+  const body = new RegExp(`^  ${rule} = ([^]*?)(?=\\n  \\w+ =|\\n})`, 'm').exec(GRAMMAR)?.[1] ?? '';
+  return [...body.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+}
+// Rules whose every alternative starts a piece, and the first literal of the other piece rules.
+const STARTING_LITERALS = [
+  ...['strerror', 'symbolName', 'exceptionName', 'negativeKey', 'programName'].flatMap((rule) => literalsOf(rule)),
+  '(', '[', 'errno', 'Error ', 'error ', ': -', 'exit status ', 'exited with code ', 'rados.', 'rbd.', '/usr/bin/', '/bin/',
+];
+
+test('the grammar lists read here are not empty (this test reads the grammar file)', () => {
+  assert.ok(literalsOf('strerror').length >= 20, 'strerror literals');
+  assert.ok(literalsOf('exceptionName').includes('ImageNotFound'), 'exception names');
+  assert.ok(literalsOf('negativeKey').includes('ret'), 'negative keys');
+  assert.ok(literalsOf('pieceStart').length >= 10, 'pieceStart');
+});
+
+test('every literal a piece can start with passes the grammar lookahead and the scan locator', () => {
+  const firstChars = literalsOf('pieceStart');
+  for (const literal of STARTING_LITERALS) {
+    assert.ok(firstChars.includes(literal.charAt(0)), `"${literal}": first character not in pieceStart`);
+  }
+  const samples = ['(13) Permission denied', '[errno 13] x', 'r=-108', 'ret = -2', 'returned -22', 'status: -5', 'errno=EACCES', 'Error EACCES: x', ': -13',
+    'exit status 110', 'exited with code 2', 'EBUSY', 'rados.ObjectNotFound', 'OSError', 'rbd map p/i', '/usr/bin/rbd map', 'ceph osd', 'qemu-img info', 'rbd-nbd map',
+    // Letter-led literals that are a whole piece (not a key or a prefix waiting for its value).
+    ...STARTING_LITERALS.filter((l) => /^[A-Za-z]/.test(l) && !l.endsWith(' ') && !literalsOf('negativeKey').includes(l))];
+  for (const sample of samples) {
+    PIECE_START.lastIndex = 0;
+    const m = PIECE_START.exec(`x ${sample}`);
+    assert.ok(m !== null, `the locator finds nothing in the run "${sample}"`);
+  }
+});
+
+test('scanning the runs that may hold a piece finds what a scan of the whole text finds', () => {
+  const corpus = loadCorpus();
+  const same = (text: string): void => {
+    const tail = text.length > 4096 ? text.slice(text.length - 4096) : text;
+    assert.equal(scanPieces(tail), scanWhole(tail), `pieces differ on ${JSON.stringify(tail.slice(0, 200))}`);
+  };
+  for (const seed of corpus) same(seed.line);
+  // Damaged lines of the fuzzer, from a fixed seed (a counterexample names the line).
+  fc.assert(fc.property(caseArbitrary(corpus.length), (c) => { same(buildLine(corpus, c)); }), { numRuns: 200, seed: 4242 });
 });
 
 test.run();

@@ -111,7 +111,7 @@ const isCut = (code: number): boolean => code < 128 && CUT[code] === 1;
  * Where a piece may start: looser than the grammar (a false start costs one small parse, a missed
  * one loses a piece; test/observe.test.ts checks every literal of the grammar's lists against it).
  */
-const PIECE_START = new RegExp([
+export const PIECE_START = new RegExp([
   '[(\\[]', ': -', 'errno', '[Ee]rror [A-Z]', 'exit(?:ed)? ', 'E[A-Z]{2}', '(?:rados|rbd)\\.',
   '[A-Z][a-z]*[A-Z]', // exception names (ImageNotFound, OSError)
   '[A-Z][a-z]*[ /-][a-z]', // strerror texts (No such file…, Input/output error, Read-only…)
@@ -120,6 +120,7 @@ const PIECE_START = new RegExp([
 ].join('|'), 'gu');
 
 /** The pieces of `text`: the grammar runs only on the runs between cut characters where a piece may start. */
+// Exported for test/observe.test.ts, which checks it against scanWhole.
 export function scanPieces(text: string): readonly PieceSpan[] {
   const out: PieceSpan[] = [];
   PIECE_START.lastIndex = 0;

@@ -17,7 +17,8 @@ import { grammars, type GrammarName, type LazySemantics } from './grammars.js';
 /** A half-open character range [start, end) into the original text. */
 export type Span = readonly [number, number];
 
-// ASCII classes, as the regex `\b` sees words.
+// ASCII classes. A word is a run of letters and digits: `_` separates, so an id glued to a name
+// by an underscore (`…Z_<uuid>` in ceph-crash's report paths) is still found whole.
 const WORD = 1;
 const HEX = 2;
 const DIGIT = 4;
@@ -26,7 +27,7 @@ for (let c = 0; c < 128; c++) {
   const isDigit = c >= 48 && c <= 57;
   const isHexLetter = (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
   const isLetter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  CLASS[c] = (isDigit || isLetter || c === 95 ? WORD : 0) | (isDigit || isHexLetter ? HEX : 0) | (isDigit ? DIGIT : 0);
+  CLASS[c] = (isDigit || isLetter ? WORD : 0) | (isDigit || isHexLetter ? HEX : 0) | (isDigit ? DIGIT : 0);
 }
 const ZERO = 48;
 const HYPHEN = 45;

@@ -5,13 +5,9 @@
 import { availableParallelism } from 'node:os';
 import type { AnalysisResult, InputError, InputFormat } from '../types.js';
 import { analyze, type AnalyzeOptions } from '../pipeline/analyze.js';
-import { follow } from '../pipeline/follow.js';
-import { liveSources, DEFAULT_LIVE_SINCE_MS } from '../pipeline/live.js';
 import type { Source } from '../pipeline/sources.js';
 import { toBufferChunks } from '../sources/open-input.js';
-import { formatText, formatIncident } from '../report/text.js';
 import { terminalWidth } from '../report/layout.js';
-import { formatJsonChunks, formatNdjsonIncident } from '../report/json.js';
 import { wantColor } from '../report/style.js';
 import { parseTimeArg } from './time-arg.js';
 import { progressBar } from './progress.js';
@@ -60,7 +56,10 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
   if (args.unit && !live) throw new UsageError('--unit applies to live mode (no file, no stdin): filter with journalctl -u when piping');
   if (args.follow && args.format === 'json') throw new UsageError('--follow prints incidents as they change: use --format ndjson or text');
   if (args.follow && files.length > 0) throw new UsageError('--follow reads stdin (journalctl -f -o json | rbd-explain --follow) or, with no stdin, the live journal');
-  const fromMs = timeArg('since', args.since) ?? (live && !args.follow ? Date.now() - DEFAULT_LIVE_SINCE_MS : undefined);
+  // Modules only some runs need (live journal, follow, one report format) load when asked for:
+  // every run pays for what it imports at start-up.
+  const liveModule = live ? await import('../pipeline/live.js') : null;
+  const fromMs = timeArg('since', args.since) ?? (liveModule && !args.follow ? Date.now() - liveModule.DEFAULT_LIVE_SINCE_MS : undefined);
   const untilMs = timeArg('until', args.until);
   let sources: Source[];
   let inputErrors: InputError[] = [];
@@ -69,8 +68,8 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
     // Arguments that gave nothing to read are input errors: in the report too, even when no input is left.
     inputErrors = expanded.errors;
     sources = expanded.sources;
-  } else if (live) {
-    sources = liveSources({
+  } else if (liveModule) {
+    sources = liveModule.liveSources({
       fromMs, toMs: untilMs, units: args.unit, journalDir: args['journal-dir'], tasksDir: args['tasks-dir'], follow: args.follow,
       env: io.env, onJournalctlMessage: (line) => say(io.stderr, `rbd-explain: journalctl: ${line}`),
     });
@@ -99,10 +98,12 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
   if (inputErrors.length > 0) result = { ...result, errors: [...inputErrors, ...result.errors] };
   if (args['with-config']) result = (await import('../pipeline/with-config.js')).withConfig(result, args.root);
   if (args.format === 'ndjson') {
+    const { formatNdjsonIncident } = await import('../report/json.js');
     for (const incident of result.incidents) io.stdout.write(formatNdjsonIncident(incident));
   } else if (args.format === 'json') {
-    writeJsonDocument(io, result);
+    writeJsonDocument(io, result, (await import('../report/json.js')).formatJsonChunks);
   } else {
+    const { formatText } = await import('../report/text.js');
     io.stdout.write(formatText(result, { color: wantColor(io.stdout, io.env, args.color), evidenceLines: args.evidence, width: terminalWidth(io.stdout) }));
   }
   reportProblems(io, result.warnings, result.errors);
@@ -114,7 +115,7 @@ export async function runAnalyzeCommand(options: OptionValues, files: readonly s
 const WRITE_BATCH_CHARS = 1 << 16;
 
 /** The JSON document written piece by piece as it is produced (the same bytes as formatJson). */
-function writeJsonDocument(io: CliIo, result: AnalysisResult): void {
+function writeJsonDocument(io: CliIo, result: AnalysisResult, formatJsonChunks: (result: AnalysisResult) => Iterable<string>): void {
   let pending = '';
   for (const chunk of formatJsonChunks(result)) {
     pending += chunk;
@@ -131,6 +132,9 @@ async function printFollow(sources: readonly Source[], options: AnalyzeOptions, 
   let seen = 0;
   let errors = 0;
   const color = wantColor(io.stdout, io.env, args.color);
+  const { follow } = await import('../pipeline/follow.js');
+  const { formatNdjsonIncident } = await import('../report/json.js');
+  const { formatIncident } = await import('../report/text.js');
   for await (const event of follow({ sources }, options)) {
     if (event.type === 'incident') {
       seen += 1;

@@ -3,7 +3,7 @@
  * node + image/pool + cause within a time window. Streaming: add lines one by one;
  * `incidents()` renders the current state at any time.
  */
-import { createHash } from 'node:crypto';
+import { incidentId } from '../incident-id.js';
 import type { CauseId } from '../causes.js';
 import type { Evidence, Incident, LogRecord, NoiseCount } from '../types.js';
 import { noiseOf } from '../classify/noise.js';
@@ -486,7 +486,7 @@ export class Correlator {
       }))
       .sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
     return {
-      id: `inc-${createHash('sha1').update(g.key).digest('hex').slice(0, 10)}`,
+      id: incidentId(g.key),
       cause: d.top.cause,
       confidence: d.top.confidence,
       candidates: [...d.candidates],

@@ -3,7 +3,7 @@
  * works on others in the same period (article: Mistake 1, Checklist B). Data + one
  * evaluator; the correlator supplies incidents, successful tasks and which storage a VM uses.
  */
-import { createHash } from 'node:crypto';
+import { incidentId } from '../incident-id.js';
 import { causeRefs, type CauseId } from '../causes.js';
 import { shellQuote } from '../classify/commands.js';
 import type { Evidence, Incident, SuggestedCommand } from '../types.js';
@@ -90,7 +90,7 @@ export function crossNodeIncidents(incidents: readonly Incident[], successes: re
       const firstSeen = failed.map((i) => i.firstSeen).filter((t): t is string => t !== null).sort(byTime)[0] ?? null;
       const lastSeen = failed.map((i) => i.lastSeen).filter((t): t is string => t !== null).sort(byTime).pop() ?? null;
       out.push({
-        id: `inc-${createHash('sha1').update(`drift|${resource}|${badNodes.join(',')}`).digest('hex').slice(0, 10)}`,
+        id: incidentId(`drift|${resource}|${badNodes.join(',')}`),
         cause: 'node-drift',
         confidence: rule.causes['node-drift'] ?? 0.8,
         candidates: [{ cause: 'node-drift', confidence: rule.causes['node-drift'] ?? 0.8 }, ...(perNodeCause !== 'node-drift' ? [{ cause: perNodeCause, confidence: 0.5 }] : [])],

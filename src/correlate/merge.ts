@@ -3,7 +3,7 @@
  * same node, storage (or pool) and cause become one incident whose count, first/last seen
  * and per-hour timeline cover them all.
  */
-import { createHash } from 'node:crypto';
+import { incidentId } from '../incident-id.js';
 import type { Evidence, Incident } from '../types.js';
 
 /** The fleet grouping key of an incident: node, storage (else pool), cause. */
@@ -75,7 +75,7 @@ function vmidsOf(members: readonly Incident[]): { vmids?: number[] } {
 export function mergeGroup(members: readonly Incident[], maxEvidence: number): Incident {
   const [base] = members;
   if (!base) throw new Error('mergeGroup: no incident');
-  const id = `inc-${createHash('sha1').update(`fleet|${fleetKey(base)}`).digest('hex').slice(0, 10)}`;
+  const id = incidentId(`fleet|${fleetKey(base)}`);
   if (members.length === 1) return { ...base, id };
   const times = (pick: (i: Incident) => string | null): string[] => members.map(pick).filter((t): t is string => t !== null)
     .sort((x, y) => (Date.parse(x) || 0) - (Date.parse(y) || 0));

@@ -11,15 +11,11 @@ import { dirname } from 'node:path';
 import type { AnalysisResult, ClusterEvent, Incident, InputError, InputFormat, InputSummary, LogRecord, NoiseCount } from '../types.js';
 import { toBufferChunks } from '../sources/open-input.js';
 import { sealed, type InputSpec, type ReadOptions, type ReadReport } from '../records/read-records.js';
-import { readJournalFilesRecords } from '../records/journal-file.js';
 import { isJournalFile } from '../sources/journal-file/sniff.js';
-import { journalFilesIn } from '../sources/journal-file/directory.js';
 import { newScanStats } from '../sources/split-lines.js';
 import { Correlator, type CorrelateOptions } from '../correlate/correlator.js';
 import { ExtractionCache, fileSpec, readExtracted, type ExtractedBatch } from './read-extract.js';
-import { WorkerPool, type FileResult } from './worker-pool.js';
-import { readTasksDir } from '../sources/tasks-dir.js';
-import { taskIndexRecords } from '../records/task-index.js';
+import type { FileResult } from './worker-pool.js';
 import type { Source } from './sources.js';
 import { CEPH_LOG_IDENT, parseCephLogMessage } from '../records/ceph-log.js';
 import { buildClusterEvents, type ClusterLogLine } from '../classify/cluster-events.js';
@@ -120,6 +116,9 @@ export async function resolveSources(sources: readonly Source[], options: Pick<A
       } else await addFile(s.path, s.nodeHint);
     } else if (s.kind !== 'tasks') out.push(s);
     else {
+      // Modules that only some inputs need load with the first such input (start-up of the rest).
+      const { readTasksDir } = await import('../sources/tasks-dir.js');
+      const { taskIndexRecords } = await import('../records/task-index.js');
       const tasks = await readTasksDir(s.dir, { fromMs: options.fromMs ?? null, toMs: options.toMs ?? null });
       for (const path of tasks.files) await addFile(path);
       if (tasks.orphans.length > 0) {
@@ -173,7 +172,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   };
   const fileCount = sources.filter((s) => s.kind === 'file').length;
   const workers = workerCount(options.workers ?? 0, fileCount);
-  const pool = workers > 1 ? new WorkerPool(workers, {
+  const pool = workers > 1 ? new (await import('./worker-pool.js')).WorkerPool(workers, {
     ...(options.year !== undefined ? { year: options.year } : {}),
     ...(options.tz !== undefined ? { tz: options.tz } : {}),
     ...(options.inputFormat !== undefined ? { inputFormat: options.inputFormat } : {}),
@@ -191,6 +190,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
   const openJournalFiles = async (name: string, paths: readonly string[], nodeHint: string | null, match: readonly string[] | undefined, listErrors: InputError[]): Promise<Opened> => {
     const reports = paths.map((): ReadReport => ({ format: null, stats: newScanStats(), errors: [], warnings: [] }));
     const jobs = await Promise.all(paths.map(async (path, i) => ({ input: { path }, spec: await fileSpec(path, nodeHint), report: reports[i] as ReadReport })));
+    const { readJournalFilesRecords } = await import('../records/journal-file.js');
     const batches = (async function* () {
       for await (const records of sealed(readJournalFilesRecords(jobs, match))) yield { records, extractions: records.map((r) => cache.get(r.message)) };
     })();
@@ -210,7 +210,7 @@ export async function* analyzeStream(input: AnalyzeInput, options: AnalyzeOption
     if (s.kind === 'journal-dir') {
       let paths: string[] = [];
       const listErrors: InputError[] = [];
-      try { paths = await journalFilesIn(s.dir); } catch (err) {
+      try { paths = await (await import('../sources/journal-file/directory.js')).journalFilesIn(s.dir); } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         listErrors.push({ source: s.dir, message: code === 'ENOENT' ? 'no such directory' : code === 'ENOTDIR' ? 'not a directory' : `cannot list: ${(err as Error).message}` });
       }

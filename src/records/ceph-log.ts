@@ -82,7 +82,8 @@ const EVENT_WORDS = /prefix\\?"\s*:\s*\\?"(?:auth (?:get-or-create|add|rm|del|ro
 
 /** True when a line is a monitor log entry that can be a cluster event. */
 export function isClusterEventText(text: string): boolean {
-  return isCephLogText(text) && EVENT_WORDS.test(text);
+  // The event words first: they reject the monitors' routine lines (pgmap, polling) in one search.
+  return EVENT_WORDS.test(text) && isCephLogText(text);
 }
 
 function stampOf(date: string | undefined, clock: string | undefined, zone: string | undefined, tz: string | undefined): CephLogEntry['time'] {

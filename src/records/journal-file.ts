@@ -16,7 +16,7 @@ import { JournalHeaderError } from '../sources/journal-file/header.js';
 import { interleaveEntries } from '../sources/journal-file/interleave.js';
 
 /** A journal held in memory (piped or inside gzip/xz/zstd) may be this large. */
-export const MAX_IN_MEMORY_JOURNAL_BYTES = 512 * 1024 * 1024;
+export { MAX_IN_MEMORY_JOURNAL_BYTES } from '../sources/journal-file/sniff.js';
 
 const BATCH_RECORDS = 512;
 

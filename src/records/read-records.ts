@@ -13,8 +13,7 @@ import { parseJournalPrefix, type JournalPrefixParse } from './journal-prefix.js
 import { YearlessClock, readDatedStamp, type ClockOptions } from './clock.js';
 import { jsonLineToRecord } from './journal-json.js';
 import { readExportRecords } from './journal-export.js';
-import { MAX_IN_MEMORY_JOURNAL_BYTES, readJournalFileRecords } from './journal-file.js';
-import { hasJournalSignature, isJournalFile } from '../sources/journal-file/sniff.js';
+import { MAX_IN_MEMORY_JOURNAL_BYTES, hasJournalSignature, isJournalFile } from '../sources/journal-file/sniff.js';
 import { MAX_NESTING, nestingExceeds } from '../grammar/shape-cache.js';
 import { cutBeforePartialWord, redact, startAfterPartialWord } from '../redact.js';
 
@@ -137,6 +136,8 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** Reads records in batches. Errors go to `report` (one line each); what was read before stays. */
 export async function* readRecords(spec: InputSpec, options: ReadOptions, report: ReadReport): AsyncGenerator<LogRecord[]> {
   if (spec.path !== undefined && (options.inputFormat === undefined || options.inputFormat === 'journal-file') && (options.inputFormat === 'journal-file' || await isJournalFile(spec.path))) {
+    // The binary journal reader loads only when an input is one (start-up of every other run).
+    const { readJournalFileRecords } = await import('./journal-file.js');
     yield* sealed(readJournalFileRecords({ path: spec.path }, spec, report, spec.journalMatch));
     return;
   }
@@ -165,7 +166,7 @@ export async function* readRecords(spec: InputSpec, options: ReadOptions, report
         return;
       }
       if (bytes === null) report.errors.push({ source: spec.name, message: `journal file over ${MAX_IN_MEMORY_JOURNAL_BYTES >> 20} MiB in a stream or compressed file: decompress it to disk first` });
-      else yield* sealed(readJournalFileRecords({ bytes }, spec, report, spec.journalMatch));
+      else yield* sealed((await import('./journal-file.js')).readJournalFileRecords({ bytes }, spec, report, spec.journalMatch));
       return;
     }
     if (head.subarray(0, 3).equals(UTF8_BOM)) head = head.subarray(3);

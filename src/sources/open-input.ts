@@ -4,8 +4,6 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
-import { spawn } from 'node:child_process';
-import * as zlib from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { hasJournalSignature } from './journal-file/sniff.js';
 
@@ -54,6 +52,8 @@ function lastLine(text: string, command: string): string {
  * non-zero status (truncated or corrupt data) is an error even after all its output was read.
  */
 async function* decompressWithCommand(command: string, container: Container, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  // Loaded with the first compressed input: a plain run does not pay for child_process at start-up.
+  const { spawn } = await import('node:child_process');
   const child = spawn(command, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { if (stderr.length < 4096) stderr += d.toString(); });
@@ -106,7 +106,6 @@ function gzipHeaderLength(buf: Buffer): number {
   return buf.length < at ? -1 : at;
 }
 
-const crc32 = (zlib as unknown as { crc32?: (data: Buffer, value?: number) => number }).crc32;
 
 /**
  * gzip, member by member, with the header and trailer read here and the deflate data inflated raw.
@@ -115,6 +114,9 @@ const crc32 = (zlib as unknown as { crc32?: (data: Buffer, value?: number) => nu
  * does. A truncated member or a CRC/length mismatch is an error.
  */
 async function* gunzipMembers(raw: AsyncIterable<Buffer>, warn: WarningSink): AsyncGenerator<Buffer> {
+  // Loaded with the first compressed input: a plain run does not pay for zlib at start-up.
+  const zlib = await import('node:zlib');
+  const crc32 = (zlib as unknown as { crc32?: (data: Buffer, value?: number) => number }).crc32;
   const source = raw[Symbol.asyncIterator]();
   let pending: Buffer = Buffer.alloc(0);
   let eof = false;
@@ -209,6 +211,7 @@ export async function* decodeContainer(raw: AsyncIterable<Buffer>, _name: string
   let stream: AsyncIterable<Buffer>;
   if (container === 'gzip') stream = gunzipMembers(source, warn);
   else if (container === 'zstd') {
+    const zlib = await import('node:zlib');
     const make = (zlib as unknown as { createZstdDecompress?: () => Readable & NodeJS.WritableStream }).createZstdDecompress;
     if (make) {
       const z = make();

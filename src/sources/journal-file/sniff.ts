@@ -28,3 +28,6 @@ export async function isJournalFile(path: string): Promise<boolean> {
     await handle?.close();
   }
 }
+
+/** Largest journal file read into memory whole (from a stream or a compressed file). */
+export const MAX_IN_MEMORY_JOURNAL_BYTES = 512 * 1024 * 1024;

@@ -25,13 +25,16 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/(\bkey\s*=\s*)(?:\\?[A-Za-z0-9+/]){16,}(?:\\?=){0,2}/g, '$1<redacted>'],
   // Ceph echoes a malformed key when it cannot parse a keyring: "… val=<key>: Malformed input"
   [/(\bval=)[^:\s]+/g, '$1<redacted>'],
+  // A base64 run of a key's length and padding whatever its head (a key that lost its `AQ` to an escape
+  // or a damaged byte still holds the secret): a cephx secret, or another one, never a diagnosis.
+  [/(?:\\?[A-Za-z0-9+/]){30,}==/g, '<redacted>'],
 ];
 
 /**
  * Every pattern above needs one of these words: a text without them is returned untouched after a
  * single scan (most log lines; redaction runs on every record).
  */
-const MAY_HOLD_KEY = /AQ|key|secret|val=|\\u00/i;
+const MAY_HOLD_KEY = /AQ|key|secret|val=|\\u00|==/i;
 
 /** True when `text` may hold key material (a cheap test; `redact` decides). */
 export function mayHoldKey(text: string): boolean {

@@ -43,6 +43,9 @@ const MESSAGES: readonly (readonly [string, string])[] = [
   ['device path', `can't map rbd volume vm-104-disk-0: rbd: sysfs write failed /dev/rbd/${KEY}/vm-104-disk-0: (1) Operation not permitted`],
   ['UPID node', `<root@pam> starting task UPID:${KEY}:00001234:00ABCDEF:676D2A3B:qmstart:104:root@pam: rbd error: rbd: listing images failed: (1) Operation not permitted`],
   ['key = line', `rbd error: rbd: key = ${KEY} listing images failed: (1) Operation not permitted`],
+  // Found by the fuzzer: a JSON-escaped key whose backslash was lost (`u0041Q…==`), glued to a word.
+  ['key without its AQ head', `rbd error: rbd: listing images failed for pvedaemon[u0041${KEY.slice(1)}: (1) Operation not permitted`],
+  ['key without its A', `rbd error: rbd: listing images failed for ${KEY.slice(1)}: (1) Operation not permitted`],
 ];
 
 const HOST_KEY = `${KEY.slice(0, -2)}`; // a host name has no '='

@@ -322,8 +322,9 @@ export const TARGETS: readonly Target[] = [
         let text = serialise(x.format, buildLine(corpus, c), i + 1);
         if (x.damageSerialised && i === 0) {
           const at = x.damageSerialised.at % text.length;
-          // Damage inside the key makes it no key (the leak property is about intact keys).
-          if (c.key && /AQ|\\u0041/.test(text.slice(Math.max(0, at - 64), at + 2))) return text;
+          // Damage inside the key makes it no key (the leak property is about intact keys); the
+          // window reaches 6 characters past `at` so that damage on the `\` of `\u0041` counts too.
+          if (c.key && /AQ|\\u0041/.test(text.slice(Math.max(0, at - 64), at + 6))) return text;
           text = text.slice(0, at) + String.fromCharCode(x.damageSerialised.code) + text.slice(at + 1);
           if (!text.endsWith('\n')) text += '\n';
         }

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(root, 'dist/src/cli.js');
+const CLI = join(root, 'dist/src/bin/cli.js');
 const dir = join(root, 'bench/data/hostile');
 const TIME = '/usr/bin/time';
 const asJson = process.argv.includes('--json');

@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, '..');
 const dataDir = join(benchDir, 'data');
-const CLI = process.env.BENCH_CLI ?? join(root, 'dist/src/cli.js'); // override to time another build
+const CLI = process.env.BENCH_CLI ?? join(root, 'dist/src/bin/cli.js'); // the bin (bundle); override to time another build
 // Run the CLI as its installed bin runs: with the node flags of its shebang (`#!/usr/bin/env -S node …`).
 const CLI_NODE_FLAGS = (() => {
   try {
@@ -310,7 +310,7 @@ function incidentsKey(stdout) {
 async function runJournalCase(name, spec) {
   const result = { case: name, input: null, grep: null, cli: null, pipe: null, plain: null, cliStatus: null, ratio: null };
   if (!JOURNAL_REMOTE || !JOURNALCTL || !cliPresent) {
-    result.cliStatus = `skipped (${!cliPresent ? 'no dist/src/cli.js' : 'no systemd-journal-remote/journalctl: apt-get install systemd-journal-remote'})`;
+    result.cliStatus = `skipped (${!cliPresent ? 'no dist/src/bin/cli.js' : 'no systemd-journal-remote/journalctl: apt-get install systemd-journal-remote'})`;
     return result;
   }
   const input = await ensureJournalDir(spec);
@@ -376,7 +376,7 @@ async function runCase(name, spec) {
     result.verify = await verifyCli(input, cliArgs);
     if (result.verify.error) result.cliStatus = `failed: ${result.verify.error}`;
   }
-  result.cliStatus ??= argv['grep-only'] ? 'skipped (--grep-only)' : cliPresent ? 'ok' : 'missing (dist/src/cli.js not found; run `npm run build`)';
+  result.cliStatus ??= argv['grep-only'] ? 'skipped (--grep-only)' : cliPresent ? 'ok' : 'missing (dist/src/bin/cli.js not found; run `npm run build`)';
   const timeCli = result.cliStatus === 'ok';
   const cli = [];
   const grep = [];

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { analyzeFiles } from '../src/pipeline/analyze.js';
 import type { AnalysisResult } from '../src/types.js';
 
-const BIN = 'dist/src/cli.js';
+const BIN = 'dist/src/bin/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'rbdx-matrix-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 const LINES = readFileSync('fixtures/fleet/bundle/pve3/journal.log', 'utf8').trim().split('\n').slice(0, 4);
 
 test('journal lines on stdin → ndjson incident before the input ends, updated with the same id', async () => {
-  const child = spawn(process.execPath, ['dist/src/cli.js', '--follow', '--format', 'ndjson'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['dist/src/bin/cli.js', '--follow', '--format', 'ndjson'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const got: { incident: { id: string; count: number } }[] = [];
   let buffer = '';
   child.stdout.on('data', (d: Buffer) => {

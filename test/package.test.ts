@@ -26,7 +26,7 @@ test('npm pack → install in a new project → bin, library and --version work 
     const [packed] = JSON.parse(pack.stdout) as { filename: string; integrity: string; files: { path: string }[] }[];
     const files = packed?.files.map((f) => f.path) ?? [];
     assert.ok(files.includes('LICENSE'), 'LICENSE is shipped');
-    assert.ok(files.includes('dist/src/cli.js') && files.includes('dist/src/index.d.ts'));
+    assert.ok(files.includes('dist/src/bin/cli.js') && files.includes('dist/src/bin/needle-scan.wasm') && files.includes('dist/src/bin/read-worker.js') && files.includes('dist/src/index.d.ts'));
     assert.equal(files.filter((f) => f.startsWith('dist/test/') || f.startsWith('test/')), [], 'tests are not shipped');
 
     // A lockfile made from ours (the production entries) lets `npm ci --offline` install from
@@ -42,7 +42,7 @@ test('npm pack → install in a new project → bin, library and --version work 
       name: 'consumer', version: '9.9.9', lockfileVersion: 3, requires: true,
       packages: {
         '': { name: 'consumer', version: '9.9.9', dependencies: { 'rbd-explain': spec } },
-        'node_modules/rbd-explain': { version: ours, resolved: spec, integrity: packed?.integrity, license: 'MIT', dependencies: root.dependencies, bin: { 'rbd-explain': 'dist/src/cli.js' }, engines: { node: '>=20.19' } },
+        'node_modules/rbd-explain': { version: ours, resolved: spec, integrity: packed?.integrity, license: 'MIT', dependencies: root.dependencies, bin: { 'rbd-explain': 'dist/src/bin/cli.js' }, engines: { node: '>=20.19' } },
         ...production,
       },
     }, null, 2));

@@ -250,7 +250,7 @@ test('the per-node table keeps to the width when many causes are seen', async ()
 });
 
 test('through the real bin on a 120-column terminal: the report uses the width; piped, 80', () => {
-  const bin = 'dist/src/cli.js';
+  const bin = 'dist/src/bin/cli.js';
   const piped = spawnSync(process.execPath, [bin, '--no-color', '--year', '2025', TASK10], { encoding: 'utf8' });
   assertFits(piped.stdout, 80, 'piped');
   const script = spawnSync('script', ['--version'], { encoding: 'utf8' });

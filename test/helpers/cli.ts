@@ -22,8 +22,8 @@ export async function runCli(args: readonly string[], stdinText: string | null =
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 
-/** The executable under test: this build's bin, or another build's (RBD_EXPLAIN_BIN, to show a test failing before a change). */
-export const BIN = process.env['RBD_EXPLAIN_BIN'] ?? 'dist/src/cli.js';
+/** The executable under test: this build's bin (the bundle package.json's `bin` runs), or another build's (RBD_EXPLAIN_BIN, to show a test failing before a change). */
+export const BIN = process.env['RBD_EXPLAIN_BIN'] ?? 'dist/src/bin/cli.js';
 
 /** Runs the real bin in a child process (stdin: the text given, or empty). */
 export function runBin(args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliRun {

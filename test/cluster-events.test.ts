@@ -9,7 +9,8 @@ import * as assert from 'uvu/assert';
 import { analyze, formatText, detectFormat } from '../src/index.js';
 import type { AnalysisResult, ClusterEventKind, Incident } from '../src/types.js';
 import type { Source } from '../src/index.js';
-import { parseCephLogMessage } from '../src/records/ceph-log.js';
+import { parseCephLogMessage, isClusterEventText } from '../src/records/ceph-log.js';
+import { candidateLines } from '../src/sources/prefilter.js';
 import { CLUSTER_EVENT_RULES, buildClusterEvents, matchClusterEvent, osdCapsPools, type ClusterLogLine } from '../src/classify/cluster-events.js';
 import { CLUSTER_CAUSE_RULES } from '../src/correlate/cluster-evidence.js';
 
@@ -84,6 +85,24 @@ test('an audit entry reads the same from the file, the debug log and a journal l
   assert.is(a?.who, 'mon.a');
   assert.is(b?.who, null);
   assert.equal(a?.audit?.args?.['caps'], ['mon', 'profile rbd', 'osd', 'profile rbd pool=other']);
+});
+
+test('the byte prefilter passes every real monitor journal line that can be a cluster event (short, export-free JSON)', () => {
+  let events = 0;
+  for (const scenario of readdirSync('fixtures/cluster').filter((d) => existsSync(join('fixtures/cluster', d, 'mon')))) {
+    for (const [name, set] of [['journal.ceph-mon.short.log', 'journal'], ['journal.ceph-mon.json.log', 'json']] as const) {
+      const path = join('fixtures/cluster', scenario, 'mon', name);
+      if (!existsSync(path)) continue;
+      const buf = readFileSync(path);
+      const hits = new Set(candidateLines(buf, buf.length, set).lineIndexes);
+      buf.toString('utf8').split('\n').forEach((line, index) => {
+        if (!isClusterEventText(line)) return;
+        events += 1;
+        assert.ok(hits.has(index), `${path}:${index + 1} is a cluster event the needles miss: ${line.slice(0, 160)}`);
+      });
+    }
+  }
+  assert.ok(events >= 20, `only ${events} event lines in the fixtures`);
 });
 
 test('cluster log files are detected by content, also without their name', () => {

@@ -57,11 +57,20 @@ export const NEEDLES: readonly Needle[] = [
   { find: 'symlink', why: "unable to create symlink '/etc/ceph/ceph.conf', … not a symlink to /etc/pve/ceph.conf" },
   { find: 'not installed', why: 'binary not installed: /usr/bin/ceph-mon' },
   // Monitor audit/cluster log entries in a journal (ceph-mon lines): cluster events, not failures.
-  { find: 'channel(audit)', why: 'ceph-mon debug form: log_channel(audit) log [INF] : from=… cmd=…' },
-  { find: 'channel(cluster', why: 'ceph-mon debug form: log_channel(cluster) log [INF] : … election, Health check …' },
-  { find: ' : audit [', why: 'cluster log file form in a journal: mon.a (mon.0) 45 : audit [INF] …' },
-  { find: ' : cluster [', why: 'cluster log file form in a journal: mon.a (mon.0) 52 : cluster [INF] …' },
-  { find: 'election', why: 'mon.a@0(leader).paxos(…) accept timeout, calling fresh election (quorum lost)' },
+  // Only the entries that can be a cluster event (src/classify/cluster-events.ts), by the words of
+  // EVENT_WORDS in src/records/ceph-log.ts, in every form (file, debug, JSON-escaped): the monitors'
+  // routine entries (pgmap, polled commands) are a quarter of a hyper-converged journal.
+  { find: '"auth ', why: 'audit: cmd=[{"prefix": "auth get-or-create" / add / rm / del / rotate / import / caps' },
+  { find: 'pool rename', why: 'audit: osd pool rename' },
+  { find: 'pool delete', why: 'audit: osd pool delete' },
+  { find: 'osd pool rm', why: 'audit: osd pool rm' },
+  { find: 'pool applica', why: 'audit: osd pool application enable/disable/set' },
+  { find: 'blocklist', why: 'audit: osd blocklist add (and clients reporting they were blocklisted)' },
+  { find: 'blacklist', why: 'audit: osd blacklist add (before Pacific)' },
+  { find: 'election', why: 'calling monitor election; mon.a@0(leader).paxos(…) accept timeout, calling fresh election' },
+  { find: 'new leader', why: 'mon.a is new leader, mons a,b in quorum' },
+  { find: 'MON_DOWN', why: 'Health check failed: 1/3 mons down (MON_DOWN)' },
+  { find: 'monmap e', why: 'monmap e3: 3 mons at …' },
 ];
 
 /** Per format family: `got timeout` (pvestatd) is searched as `]: got` after a journal tag, else in full. */

@@ -25,13 +25,17 @@ const PATTERNS: readonly [RegExp, string][] = [
   [/(\bkey\s*=\s*)(?:\\?[A-Za-z0-9+/]){16,}(?:\\?=){0,2}/g, '$1<redacted>'],
   // Ceph echoes a malformed key when it cannot parse a keyring: "… val=<key>: Malformed input"
   [/(\bval=)[^:\s]+/g, '$1<redacted>'],
-  // A base64 run of a key's length and padding whatever its head (a key that lost its `AQ` to an escape
-  // or a damaged byte still holds the secret): a cephx secret, or another one, never a diagnosis.
-  [/(?:\\?[A-Za-z0-9+/]){30,}==/g, '<redacted>'],
 ];
 
 /**
- * Every pattern above needs one of these words: a text without them is returned untouched after a
+ * A base64 run of a key's length and padding whatever its head (a key that lost its `AQ` to an escape
+ * or a damaged byte still holds the secret): a cephx secret, or another one, never a diagnosis. Tried
+ * from the start of a run only, and only on text with `==` (a long path is a base64 run too).
+ */
+const PADDED_BASE64 = /(?<![A-Za-z0-9+/\\])(?:\\?[A-Za-z0-9+/]){30,}==/g;
+
+/**
+ * Every pattern above needs one of these words (`==` for PADDED_BASE64): a text without them is returned untouched after a
  * single scan (most log lines; redaction runs on every record).
  */
 const MAY_HOLD_KEY = /AQ|key|secret|val=|\\u00|==/i;
@@ -46,7 +50,7 @@ export function redact(text: string): string {
   if (!MAY_HOLD_KEY.test(text)) return text;
   let out = text;
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
-  return out;
+  return out.includes('==') ? out.replace(PADDED_BASE64, '<redacted>') : out;
 }
 
 /**

@@ -38,6 +38,20 @@ test('binary junk is refused by name; the other inputs complete', async () => {
   assert.ok(run.stdout.includes('caps-insufficient'));
 });
 
+// Found by the analyzeText fuzz target: a short log whose first line starts with 44 control bytes
+// was refused as binary (over 10% of its bytes), and its good lines with it.
+test('a short log with a run of control bytes on one line is still read as a log', async () => {
+  const damaged = join(dir, 'damaged-head.log');
+  writeFileSync(damaged, `${'\u0001'.repeat(44)}emu-img: Could not open 'json:{"driver":"rbd"}': error reading header\nDec 26 10:50:15 pve3 pvedaemon[1032]: VM is locked (backup)\n\n${FAIL}\n`);
+  const result = await analyzeFiles([damaged], { year: 2025 });
+  assert.equal(result.errors, []);
+  assert.ok(result.incidents.some((i) => i.cause === 'caps-insufficient'), 'the good line is found');
+  // The same bytes without log entries around them are still binary.
+  const blob = join(dir, 'blob.bin');
+  writeFileSync(blob, Buffer.concat([Buffer.from('\u0001'.repeat(400)), Buffer.from(' some text\n'.repeat(5))]));
+  assert.equal((await analyzeFiles([blob], { year: 2025 })).errors.map((e) => e.message), ['binary data, not a text log (skipped)']);
+});
+
 test('truncated gzip: what was readable is analysed and the file is named', async () => {
   const inGzip = 'Dec 26 10:50:10 pve2 pvedaemon[77]: rbd error: rbd: error opening pool \'vmdata\': (2) No such file or directory';
   const lines = Array.from({ length: 4000 }, (_, k) => (k === 10 ? inGzip : `Dec 26 10:50:${String(k % 60).padStart(2, '0')} pve3 cron[${k}]: (root) CMD (run-parts /etc/cron.hourly) ${'x'.repeat(80)}`));

@@ -318,7 +318,24 @@ function looksBinary(head: Buffer): boolean {
     text += 1;
     if (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13 && byte !== 27) odd += 1;
   }
-  return text === 0 ? sample.length >= 4096 : odd / text > 0.1;
+  if (text === 0) return sample.length >= 4096;
+  // A run of control bytes in a short log (a damaged line) outweighs its text: log entries in the
+  // sample say it is a log all the same, and its good lines are read.
+  return odd / text > 0.1 && logEntriesIn(sample) < 2;
+}
+
+/** Lines that start like a journal, syslog or journalctl JSON/export entry. */
+const LOG_ENTRY_START = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S* \S+ \S+: |\{"__(?:CURSOR|REALTIME_TIMESTAMP)"|__REALTIME_TIMESTAMP=\d)/;
+
+function logEntriesIn(sample: Buffer): number {
+  let entries = 0;
+  for (let start = 0; start < sample.length && entries < 2;) {
+    const nl = sample.indexOf(10, start);
+    const stop = nl === -1 ? sample.length : nl;
+    if (LOG_ENTRY_START.test(sample.toString('latin1', start, Math.min(stop, start + 64)))) entries += 1;
+    start = stop + 1;
+  }
+  return entries;
 }
 
 /**

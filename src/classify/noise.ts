@@ -8,6 +8,7 @@
  */
 import type { LogRecord } from '../types.js';
 import type { DetailedExtraction } from '../extract/extract.js';
+import { LAST_RESORT_SHAPES } from '../extract/shapes.js';
 
 /** One kind of noise. */
 export interface NoiseEntry {
@@ -71,7 +72,7 @@ export function noiseOf(record: Pick<LogRecord, 'ident' | 'message'>, x: Pick<De
     if (!entry.message.test(record.message)) continue;
     if (entry.ident && !entry.ident.test(record.ident ?? '')) continue;
     if (entry.unlessShapes?.some((s) => x.shapes.includes(s))) continue;
-    if (entry.alone && x.shapes.some((s) => s !== 'generic.ceph-error')) continue;
+    if (entry.alone && x.shapes.some((s) => !LAST_RESORT_SHAPES.has(s))) continue;
     return entry;
   }
   return null;

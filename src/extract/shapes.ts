@@ -203,6 +203,9 @@ export const SHAPES: readonly Shape[] = [
   },
 ];
 
+/** Ids of the last-resort shapes (a line that names RBD/Ceph and an error, but no known message). */
+export const LAST_RESORT_SHAPES: ReadonlySet<string> = new Set(SHAPES.filter((s) => s.lastResort).map((s) => s.id));
+
 /** A shape that matched, with the values it captured. */
 export interface ShapeHit {
   readonly shape: Shape;

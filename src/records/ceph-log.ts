@@ -107,35 +107,24 @@ function auditOf(text: string): AuditCommand | null {
   return { from: m[1] ?? '', by: m[2] ?? '', args, prefix, status };
 }
 
+/** An entry from the pieces every form captures (its stamp as date, clock and zone). */
+function entryOf(channel: CephLogChannel, priority: string | undefined, stamp: readonly (string | undefined)[], who: string | null, seq: number | null, body: string, tz: string | undefined): CephLogEntry {
+  return {
+    channel, priority: priority ?? 'INF', time: stampOf(stamp[0], stamp[1], stamp[2], tz),
+    who, seq, text: body, audit: channel === 'audit' ? auditOf(body) : null,
+  };
+}
+
 /** Reads one message (a file line, or the message of a journal line); null when it is none of the forms. */
 export function parseCephLogMessage(message: string, tz?: string): CephLogEntry | null {
   if (!isCephLogText(message)) return null;
   const text = message.replace(/\s+$/, '');
   const file = FILE_FORM.exec(text);
-  if (file) {
-    const channel = file[7] as CephLogChannel;
-    const body = file[9] ?? '';
-    return {
-      channel, priority: file[8] ?? 'INF', time: stampOf(file[1], file[2], file[3], tz),
-      who: file[4] ?? null, seq: Number(file[6]), text: body, audit: channel === 'audit' ? auditOf(body) : null,
-    };
-  }
+  if (file) return entryOf(file[7] as CephLogChannel, file[8], file.slice(1, 4), file[4] ?? null, Number(file[6]), file[9] ?? '', tz);
   const debug = DEBUG_FORM.exec(text);
-  if (debug) {
-    const channel = debug[4] as CephLogChannel;
-    const body = debug[6] ?? '';
-    return {
-      channel, priority: debug[5] ?? 'INF', time: stampOf(debug[1], debug[2], debug[3], tz),
-      who: null, seq: null, text: body, audit: channel === 'audit' ? auditOf(body) : null,
-    };
-  }
+  if (debug) return entryOf(debug[4] as CephLogChannel, debug[5], debug.slice(1, 4), null, null, debug[6] ?? '', tz);
   const election = ELECTION_FORM.exec(text);
-  if (election) {
-    return {
-      channel: 'cluster', priority: 'DBG', time: stampOf(election[1], election[2], election[3], tz),
-      who: election[4] ?? null, seq: null, text: election[6] ?? '', audit: null,
-    };
-  }
+  if (election) return entryOf('cluster', 'DBG', election.slice(1, 4), election[4] ?? null, null, election[6] ?? '', tz);
   return null;
 }
 

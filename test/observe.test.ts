@@ -51,6 +51,14 @@ test('command lines: identity, object and subcommand, Go argument lists and quot
   assert.equal(snap.invocations.map(invocationTarget).map((t) => t.target), [{}]);
 });
 
+// Found by the classify fuzz target: a program word repeated through a 3 KB message made every
+// occurrence a command line whose arguments ran to the end of the text (1.2 s of CPU).
+test('command lines per message are bounded; a program inside another command is still read', () => {
+  assert.is(observe(`got no images from ${'rbd duges fro\u0000 '.repeat(200)}`).invocations.length, 16);
+  const nested = observe('kubectl -n rook-ceph exec -it deploy/rook-ceph-tools -- rbd ls -l replicapool').invocations;
+  assert.ok(nested.some((i) => i.program === 'rbd' && i.args.join(' ') === 'ls -l replicapool'), JSON.stringify(nested));
+});
+
 test('prose that starts with rbd is no command line', () => {
   for (const line of ["rbd image must be at format V2", "unable to parse rbd volume name 'vm-1-disk-0.qcow2'", 'Not a proper rbd authentication file: /etc/x']) {
     assert.equal(observe(line).invocations.map(invocationTarget).map((t) => t.subcommand), observe(line).invocations.map(() => null));

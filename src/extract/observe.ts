@@ -29,16 +29,16 @@ export const EXCEPTION_ERRNO: Readonly<Record<string, number>> = {
 };
 
 /** One piece the grammar found. */
-interface PieceSpan { readonly kind: ErrnoForm | 'invocation'; readonly span: Span; readonly args?: readonly Span[]; readonly program?: Span }
+interface PieceSpan { readonly kind: ErrnoForm | 'program' | 'invocation'; readonly span: Span; readonly args?: readonly Span[]; readonly program?: Span }
 
 const semantics = new LazySemantics('observation');
 semantics.addOperation<readonly PieceSpan[]>('pieces', {
   scan(items) { return items.children.flatMap((c: Node) => c['pieces']() as PieceSpan[]); },
   skip(_) { return []; },
-  // Every piece but a command line is an errno rendering named after its rule.
+  // Every piece but a command line's program is an errno rendering named after its rule.
   piece(_start, kind) { return kind['pieces'](); },
-  pieceKind(p) { return p.ctorName === 'commandLine' ? p['pieces']() : [{ kind: p.ctorName as ErrnoForm, span: spanOf(p) }]; },
-  commandLine(look, _program) { return look['pieces'](); },
+  pieceKind(p) { return [{ kind: p.ctorName === 'commandStart' ? 'program' : p.ctorName as ErrnoForm, span: spanOf(p) }]; },
+  commandAt(invocation, _rest) { return invocation['pieces'](); },
   invocation(program, args) {
     return [{ kind: 'invocation', span: spanOf(this), program: spanOf(program), args: args['argSpans']() as Span[] }];
   },
@@ -57,10 +57,18 @@ semantics.addOperation<readonly Span[]>('argSpans', {
 
 // The scan iterates and never recurses: deep `[`/`{` cost it nothing.
 const cache = grammarCache<readonly PieceSpan[]>('scan', semantics, 'pieces', { flat: true });
+const commands = grammarCache<readonly PieceSpan[]>('commandAt', semantics, 'pieces', { flat: true });
+
+/**
+ * Command lines read per message, and how far one reads: each costs a parse of its own (a program
+ * inside another command's arguments is read too: `kubectl … rook-ceph exec … -- rbd ls -l pool`),
+ * and past these bounds a message is junk (a word repeated thousands of times).
+ */
+const MAX_COMMANDS = 16;
+const MAX_COMMAND_CHARS = 2048;
 
 /** A command line's program where the grammar's `program` rule would take it. */
 const PROGRAM_SOURCE = '(?<![\\p{L}0-9_])(?:rbd-nbd|rbd|rados|ceph|qemu-img)(?![\\p{L}0-9_\\-./:\\]=)])';
-const PROGRAM = new RegExp(PROGRAM_SOURCE, 'u');
 
 /** Longest text the grammar scans: beyond it the pieces are looked for near the end only (errors close lines). */
 const MAX_SCAN = 4096;
@@ -129,8 +137,6 @@ export function scanPieces(text: string): readonly PieceSpan[] {
     while (start > 0 && !isCut(text.charCodeAt(start - 1))) start -= 1;
     let end = m.index + 1;
     while (end < text.length && !isCut(text.charCodeAt(end))) end += 1;
-    // A command line's arguments run past cut characters: from its run to the end.
-    if (PROGRAM.test(text.slice(start, end))) end = text.length;
     const pieces = cache.get(text.slice(start, end)) ?? [];
     for (const p of pieces) out.push(start === 0 ? p : shiftPiece(p, start));
     if (end >= text.length) break;
@@ -140,13 +146,7 @@ export function scanPieces(text: string): readonly PieceSpan[] {
 }
 
 function shiftPiece(p: PieceSpan, by: number): PieceSpan {
-  const shift = (s: Span): Span => [s[0] + by, s[1] + by];
-  return {
-    kind: p.kind,
-    span: shift(p.span),
-    ...(p.args ? { args: p.args.map(shift) } : {}),
-    ...(p.program ? { program: shift(p.program) } : {}),
-  };
+  return { kind: p.kind, span: shiftSpan(p.span, by) };
 }
 
 /** The pieces of `text` from one scan of the whole text (what scanPieces must equal; for tests). */
@@ -154,18 +154,31 @@ export function scanWhole(text: string): readonly PieceSpan[] {
   return cache.get(text) ?? [];
 }
 
+/** The command lines that start at the programs the scan found (bounded by MAX_COMMANDS, MAX_COMMAND_CHARS). */
+function commandLines(text: string, pieces: readonly PieceSpan[]): Invocation[] {
+  const out: Invocation[] = [];
+  for (const p of pieces) {
+    if (p.kind !== 'program') continue;
+    if (out.length >= MAX_COMMANDS) break;
+    const from = p.span[0];
+    const found = commands.get(text.slice(from, from + MAX_COMMAND_CHARS))?.[0];
+    if (!found) continue;
+    out.push({ program: at(text, shiftSpan(found.program!, from)).replace(/^.*\//, ''), args: (found.args ?? []).map((s) => at(text, shiftSpan(s, from))) });
+  }
+  return out;
+}
+
+const shiftSpan = (s: Span, by: number): Span => [s[0] + by, s[1] + by];
+
 /** Observations of one message. Pure; one grammar parse per shape of each run that may hold a piece. */
 export function observe(message: string): Observations {
   const text = message.length > MAX_SCAN ? message.slice(message.length - MAX_SCAN) : message;
   const pieces = scanPieces(text);
   let best: { form: ErrnoForm; errno: number } | null = null;
   let exitStatus: number | null = null;
-  const invocations: Invocation[] = [];
+  const invocations = commandLines(text, pieces);
   for (const p of pieces) {
-    if (p.kind === 'invocation') {
-      invocations.push({ program: at(text, p.program!).replace(/^.*\//, ''), args: (p.args ?? []).map((s) => at(text, s)) });
-      continue;
-    }
+    if (p.kind === 'program' || p.kind === 'invocation') continue;
     const value = errnoOf(p.kind, at(text, p.span));
     if (value === null || value === 0) continue;
     if (p.kind === 'exitStatus') { exitStatus = value; continue; }

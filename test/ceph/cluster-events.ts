@@ -16,7 +16,7 @@
  *
  * Used by cluster-capture.ts (writes fixtures/cluster/) and cluster.ceph.ts (re-runs and classifies).
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 import type { CauseId } from '../../src/causes.js';
@@ -69,10 +69,15 @@ async function ok(p: Promise<RunResult>): Promise<RunResult> {
 }
 
 /** Wait until `file` has a line matching `re` (the cluster log is written when entries commit). */
-async function waitForLine(file: string, re: RegExp, what: string, timeoutMs: number): Promise<void> {
+async function waitForLine(file: string, re: RegExp, what: string, timeoutMs: number, fromByte = 0): Promise<void> {
   await waitFor(what, timeoutMs, async () => {
-    try { return re.test(readFileSync(file, 'utf8')); } catch { return false; }
+    try { return re.test(readFileSync(file).subarray(fromByte).toString('utf8')); } catch { return false; }
   }, 500);
+}
+
+/** Bytes in a log file now (0 when it does not exist yet): where to look for what comes next. */
+function sizeOf(file: string): number {
+  try { return statSync(file).size; } catch { return 0; }
 }
 
 export const CLUSTER_SCENARIOS: readonly ClusterScenario[] = [
@@ -122,7 +127,11 @@ export const CLUSTER_SCENARIOS: readonly ClusterScenario[] = [
     id: 'quorum-lost', title: 'two of three monitors stopped: no quorum',
     cause: 'mon-unreachable', event: 'mon-down', confirmedBy: 'cluster-log',
     async stage({ c }) {
+      const audit = c.clusterLogPath('a', 'audit');
+      const before = sizeOf(audit);
       const keyring = await c.createClient('pve', RBD);
+      // The audit entry reaches the log after a commit: stopping monitors first can lose it.
+      await waitForLine(audit, /auth get-or-create[^\n]*client\.pve/, 'the get-or-create in ceph.audit.log', 30_000, before);
       const conf = await c.writeFile('short-timeout.conf', `${readFileSync(c.confPath, 'utf8')}client_mount_timeout = 5\n`);
       await c.stopMon('b');
       await waitForLine(c.clusterLogPath('a'), /MON_DOWN/, 'MON_DOWN in ceph.log', 60_000);

@@ -106,9 +106,10 @@ function errnoOf(form: ErrnoForm, text: string): number | null {
 }
 
 /**
- * ASCII characters no piece but a command line's arguments can contain (every errno piece is made of
- * letters, digits, spaces and `( ) [ ] - = : . /`). The grammar's scan tries a piece again right after
- * each of them, so the text between two of them is scanned alike alone or in the whole message.
+ * ASCII characters no piece of the scan can contain (errno pieces and programs are made of letters,
+ * digits, spaces and `( ) [ ] - = : . /`; command lines' arguments are read apart, by commandLines).
+ * The scan tries a piece again right after each of them, so the text between two of them is scanned
+ * alike alone or in the whole message.
  */
 const CUT = new Uint8Array(128);
 for (let c = 0; c < 32; c++) CUT[c] = 1;

@@ -83,23 +83,22 @@ export function isKeyChar(code: number): boolean {
     || code === 43 || code === 47 || code === 61 || code === 37 || code === 92;
 }
 
-/** Longest tail a cut removes: a whole key is 40 characters, URL-encoded a few more. */
-const MAX_PARTIAL_WORD = 64;
-
 /**
  * Where to end a text cut at `end` so that no partial key is left at the cut: the trailing run of
- * key characters (up to 64) is dropped, since a key's head is too short to be recognised later.
- * `codeAt` reads a character (or byte) code, so strings and buffers are cut alike.
+ * key characters is dropped whole, since a key's head is too short to be recognised later, and a
+ * key glued inside a longer run may lie anywhere in it (a cap of 64 left the head of a key that
+ * ended 30 characters before the cut). `codeAt` reads a character (or byte) code, so strings and
+ * buffers are cut alike.
  */
 export function cutBeforePartialWord(codeAt: (index: number) => number, end: number): number {
   let k = end;
-  while (k > 0 && end - k < MAX_PARTIAL_WORD && isKeyChar(codeAt(k - 1))) k -= 1;
+  while (k > 0 && isKeyChar(codeAt(k - 1))) k -= 1;
   return k;
 }
 
-/** Where to start a text kept from `start` on: the leading partial word (up to 64) is dropped. */
+/** Where to start a text kept from `start` on: the leading partial word is dropped whole (as above). */
 export function startAfterPartialWord(codeAt: (index: number) => number, start: number, length: number): number {
   let k = start;
-  while (k < length && k - start < MAX_PARTIAL_WORD && isKeyChar(codeAt(k))) k += 1;
+  while (k < length && isKeyChar(codeAt(k))) k += 1;
   return k;
 }

@@ -95,11 +95,12 @@ test('the byte prefilter passes every real monitor journal line that can be a cl
       if (!existsSync(path)) continue;
       const buf = readFileSync(path);
       const hits = new Set(candidateLines(buf, buf.length, set).lineIndexes);
-      buf.toString('utf8').split('\n').forEach((line, index) => {
-        if (!isClusterEventText(line)) return;
+      const lines = buf.toString('utf8').split('\n');
+      for (const index of lines.keys()) {
+        if (!isClusterEventText(lines[index]!)) continue;
         events += 1;
-        assert.ok(hits.has(index), `${path}:${index + 1} is a cluster event the needles miss: ${line.slice(0, 160)}`);
-      });
+        assert.ok(hits.has(index), `${path}:${index + 1} is a cluster event the needles miss: ${lines[index]!.slice(0, 160)}`);
+      }
     }
   }
   assert.ok(events >= 20, `only ${events} event lines in the fixtures`);

@@ -224,11 +224,15 @@ function inWrapper(shape: Shape, layers: readonly Layer[]): boolean {
  * Each shape's pattern with its start anchors loosened: `^` may also stand after a separator, so a
  * known message is found behind a prefix no wrapper describes (a dmesg stamp, klog, a Python logger).
  */
-const UNANCHORED: ReadonlyMap<Shape, RegExp> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
-  s, new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])')
+const UNANCHORED: ReadonlyMap<Shape, { readonly pattern: RegExp; readonly literal: string | null }> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
+  s, {
+    // Tried only on text holding the literal every match contains (case-sensitive patterns).
+    literal: s.pattern.flags.includes('i') ? null : requiredLiteral(s.pattern.source),
+    pattern: new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])')
     // A leading `(\S+)` would be retried at every start inside a long word (quadratic): unanchored, it
     // starts at a path or word boundary and stays within one token of bounded length.
     .replace(/^\(\?<=([^)]*)\)\(\\S\+\)/, '(?<=$1)(?<![^\\s:\\]\\[|>"\'(=,])(\\S{1,512})'), s.pattern.flags),
+  },
 ]));
 
 /**
@@ -265,12 +269,6 @@ export function requiredLiteral(source: string): string | null {
   return best.length >= 4 ? best : null;
 }
 
-/** The literal each shape's matches contain, where it has one (case-sensitive patterns only). */
-const REQUIRED_LITERAL: ReadonlyMap<Shape, string> = new Map(SHAPES.flatMap((s) => {
-  const literal = s.pattern.flags.includes('i') ? null : requiredLiteral(s.pattern.source);
-  return literal === null ? [] : [[s, literal] as const];
-}));
-
 /** Every shape that matches `text` (the innermost text, inside `layers`), in table order. */
 export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeHit[] {
   return hitsOf(text, layers, (shape) => (shape.lastResort ? null : shape.pattern));
@@ -282,8 +280,8 @@ export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeH
  */
 export function findShapes(message: string, layers: readonly Layer[] = []): ShapeHit[] {
   const found = hitsOf(message, layers, (shape) => {
-    const literal = REQUIRED_LITERAL.get(shape);
-    return literal === undefined || message.includes(literal) ? UNANCHORED.get(shape) ?? null : null;
+    const unanchored = UNANCHORED.get(shape);
+    return unanchored && (unanchored.literal === null || message.includes(unanchored.literal)) ? unanchored.pattern : null;
   });
   if (found.some((h) => h.shape.failure)) return found;
   return [...found, ...hitsOf(message, layers, (shape) => (shape.lastResort ? shape.pattern : null))];

@@ -24,6 +24,12 @@ export function isJournalMarker(line: string): boolean {
 const JSON_ENTRY = /^\{.*"(?:__REALTIME_TIMESTAMP|MESSAGE|__CURSOR)"/;
 const EXPORT_FIELD = /^(?:__CURSOR|__REALTIME_TIMESTAMP|__MONOTONIC_TIMESTAMP|_BOOT_ID)=/;
 
+/** True when a line starts like a journal, syslog or journalctl JSON/export entry (the recognisers of detectFormat). */
+export function isLogEntryLine(line: string): boolean {
+  const head = line.slice(0, SAMPLE_LINE_CHARS);
+  return JSON_ENTRY.test(head) || EXPORT_FIELD.test(head) || parseJournalPrefix(head) !== null;
+}
+
 /**
  * The most likely format of an input whose first text is `head`. Each line counts for at most its
  * first 1 KiB (a huge first line is one line of the sample, not the whole of it); a byte-order mark,

@@ -5,7 +5,7 @@
 import type { InputError, InputFormat, LogRecord } from '../types.js';
 import { InputReadError, type WarningSink } from '../sources/open-input.js';
 import { splitLines, type NumberedLine, type Prefilter, type ScanStats } from '../sources/split-lines.js';
-import { detectFormat, isJournalMarker } from './detect-format.js';
+import { detectFormat, isJournalMarker, isLogEntryLine } from './detect-format.js';
 import { lookAlike } from '../sources/prefilter.js';
 import { cephLogRecord, isClusterEventText, parseCephLogMessage } from './ceph-log.js';
 import { findUpid } from '../upid.js';
@@ -324,15 +324,13 @@ function looksBinary(head: Buffer): boolean {
   return odd / text > 0.1 && logEntriesIn(sample) < 2;
 }
 
-/** Lines that start like a journal, syslog or journalctl JSON/export entry. */
-const LOG_ENTRY_START = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d\S* \S+ \S+: |\{"__(?:CURSOR|REALTIME_TIMESTAMP)"|__REALTIME_TIMESTAMP=\d)/;
-
+/** Lines of the sample that start like log entries (counted up to 2). */
 function logEntriesIn(sample: Buffer): number {
   let entries = 0;
   for (let start = 0; start < sample.length && entries < 2;) {
     const nl = sample.indexOf(10, start);
     const stop = nl === -1 ? sample.length : nl;
-    if (LOG_ENTRY_START.test(sample.toString('latin1', start, Math.min(stop, start + 64)))) entries += 1;
+    if (isLogEntryLine(sample.toString('utf8', start, stop).replace(/\r$/, ''))) entries += 1;
     start = stop + 1;
   }
   return entries;

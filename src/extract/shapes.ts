@@ -224,16 +224,74 @@ function inWrapper(shape: Shape, layers: readonly Layer[]): boolean {
  * Each shape's pattern with its start anchors loosened: `^` may also stand after a separator, so a
  * known message is found behind a prefix no wrapper describes (a dmesg stamp, klog, a Python logger).
  */
-const UNANCHORED: ReadonlyMap<Shape, { readonly pattern: RegExp; readonly literal: string | null }> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
+const UNANCHORED: ReadonlyMap<Shape, { readonly pattern: RegExp; readonly literals: readonly string[] | null }> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
   s, {
-    // Tried only on text holding the literal every match contains (case-sensitive patterns).
-    literal: s.pattern.flags.includes('i') ? null : requiredLiteral(s.pattern.source),
+    // Tried only on text holding a literal some match must contain (case-sensitive patterns).
+    literals: s.pattern.flags.includes('i') ? null : requiredLiterals(s.pattern.source),
     pattern: new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])')
     // A leading `(\S+)` would be retried at every start inside a long word (quadratic): unanchored, it
     // starts at a path or word boundary and stays within one token of bounded length.
     .replace(/^\(\?<=([^)]*)\)\(\\S\+\)/, '(?<=$1)(?<![^\\s:\\]\\[|>"\'(=,])(\\S{1,512})'), s.pattern.flags),
   },
 ]));
+
+/**
+ * One required literal per top-level alternative of `source` (every match holds at least one of
+ * them), or null when some alternative has none.
+ */
+export function requiredLiterals(source: string): string[] | null {
+  const literals: string[] = [];
+  for (const alternative of topLevelAlternatives(source)) {
+    const literal = requiredLiteral(alternative);
+    if (literal !== null) { literals.push(literal); continue; }
+    // `^(?:a…|b…)rest`: a match holds a literal of one of the group's alternatives.
+    const group = leadingGroup(alternative);
+    const inner = group === null ? null : requiredLiterals(group);
+    if (inner === null) return null;
+    literals.push(...inner);
+  }
+  return literals;
+}
+
+/** Walks `source` outside classes and escapes, calling `at(i, depth)` on each other character. */
+function walkSyntax(source: string, at: (i: number, c: string, depth: number) => boolean | void): void {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charAt(i);
+    if (c === '\\') { i += 1; continue; }
+    if (inClass) { if (c === ']') inClass = false; continue; }
+    if (c === '[') { inClass = true; continue; }
+    if (c === ')') depth -= 1;
+    if (at(i, c, depth) === false) return;
+    if (c === '(') depth += 1;
+  }
+}
+
+/** `source` split at its top-level `|` (outside groups, classes and escapes). */
+function topLevelAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let from = 0;
+  walkSyntax(source, (i, c, depth) => {
+    if (c === '|' && depth === 0) { parts.push(source.slice(from, i)); from = i + 1; }
+  });
+  parts.push(source.slice(from));
+  return parts;
+}
+
+/** The inside of the group `source` starts with (after an optional `^`), when it is not quantified. */
+function leadingGroup(source: string): string | null {
+  const open = source.startsWith('^(') ? 1 : source.startsWith('(') ? 0 : -1;
+  if (open < 0 || source.startsWith('(?<', open) || source.startsWith('(?=', open) || source.startsWith('(?!', open)) return null;
+  let close = -1;
+  walkSyntax(source, (i, c, depth) => {
+    if (i > open && c === ')' && depth === 0) { close = i; return false; }
+    return undefined;
+  });
+  if (close < 0 || '?*+{'.includes(source.charAt(close + 1) || ' ')) return null;
+  const body = source.slice(open + 1, close);
+  return body.startsWith('?:') ? body.slice(2) : body;
+}
 
 /**
  * The longest run of plain characters every match of `source` contains (none when the pattern
@@ -281,7 +339,7 @@ export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeH
 export function findShapes(message: string, layers: readonly Layer[] = []): ShapeHit[] {
   const found = hitsOf(message, layers, (shape) => {
     const unanchored = UNANCHORED.get(shape);
-    return unanchored && (unanchored.literal === null || message.includes(unanchored.literal)) ? unanchored.pattern : null;
+    return unanchored && (unanchored.literals === null || unanchored.literals.some((l) => message.includes(l))) ? unanchored.pattern : null;
   });
   if (found.some((h) => h.shape.failure)) return found;
   return [...found, ...hitsOf(message, layers, (shape) => (shape.lastResort ? shape.pattern : null))];

@@ -52,6 +52,27 @@ test('a short log with a run of control bytes on one line is still read as a log
   assert.equal((await analyzeFiles([blob], { year: 2025 })).errors.map((e) => e.message), ['binary data, not a text log (skipped)']);
 });
 
+// Found by the analyzeText fuzz target (seeds 29011 and 29076): one damaged line of control bytes
+// beside a single good entry; the input was refused as binary and the good entry lost with it.
+test('one damaged line beside a single log entry is read as a log; one entry in a blob is not', async () => {
+  const cases = [
+    `${'\u0001'.repeat(39)}emu-img: Could not open 'json:{"driver":"raw","file":{"driver":"rbd"}}': error\n\n${FAIL}\n`,
+    `Dec 2${'\u0001'.repeat(22)} 10:50:1\n\n${FAIL}\n`,
+  ];
+  for (const [k, text] of cases.entries()) {
+    const damaged = join(dir, `damaged-one-entry-${k}.log`);
+    writeFileSync(damaged, text);
+    const result = await analyzeFiles([damaged], { year: 2025 });
+    assert.equal(result.errors, [], `case ${k}`);
+    assert.ok(result.incidents.some((i) => i.cause === 'caps-insufficient'), `case ${k}: the good line is found`);
+  }
+  // A log line that happens to sit among many lines of junk (a blob) does not make it a log.
+  const blob = join(dir, 'blob-with-entry.bin');
+  const junkLines = Array.from({ length: 60 }, (_, k) => Buffer.from(Array.from({ length: 60 }, (_, j) => 1 + ((k * 31 + j * 7) % 8))));
+  writeFileSync(blob, Buffer.concat([...junkLines.flatMap((l) => [l, Buffer.from('\n')]), Buffer.from(`${FAIL}\n`)]));
+  assert.equal((await analyzeFiles([blob], { year: 2025 })).errors.map((e) => e.message), ['binary data, not a text log (skipped)']);
+});
+
 test('truncated gzip: what was readable is analysed and the file is named', async () => {
   const inGzip = 'Dec 26 10:50:10 pve2 pvedaemon[77]: rbd error: rbd: error opening pool \'vmdata\': (2) No such file or directory';
   const lines = Array.from({ length: 4000 }, (_, k) => (k === 10 ? inGzip : `Dec 26 10:50:${String(k % 60).padStart(2, '0')} pve3 cron[${k}]: (root) CMD (run-parts /etc/cron.hourly) ${'x'.repeat(80)}`));

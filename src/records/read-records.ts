@@ -320,20 +320,31 @@ function looksBinary(head: Buffer): boolean {
   }
   if (text === 0) return sample.length >= 4096;
   // A run of control bytes in a short log (a damaged line) outweighs its text: log entries in the
-  // sample say it is a log all the same, and its good lines are read.
-  return odd / text > 0.1 && logEntriesIn(sample) < 2;
+  // sample say it is a log all the same, and its good lines are read. Two entries are enough; one
+  // is when it is a real share of the lines (a damaged line beside one good entry), not a log line
+  // that happens to sit in a blob (random bytes hold a newline every ~256).
+  if (odd / text <= 0.1) return false;
+  const { entries, lines } = logEntriesIn(sample);
+  return !(entries >= 2 || (entries === 1 && lines <= ONE_ENTRY_MAX_LINES));
 }
 
-/** Lines of the sample that start like log entries (counted up to 2). */
-function logEntriesIn(sample: Buffer): number {
+/** Most non-empty lines in a sample where one log entry makes it a log. */
+const ONE_ENTRY_MAX_LINES = 20;
+
+/** Lines of the sample that start like log entries (counted up to 2), and its non-empty lines. */
+function logEntriesIn(sample: Buffer): { entries: number; lines: number } {
   let entries = 0;
-  for (let start = 0; start < sample.length && entries < 2;) {
+  let lines = 0;
+  for (let start = 0; start < sample.length;) {
     const nl = sample.indexOf(10, start);
     const stop = nl === -1 ? sample.length : nl;
-    if (isLogEntryLine(sample.toString('utf8', start, stop).replace(/\r$/, ''))) entries += 1;
+    if (stop > start) {
+      lines += 1;
+      if (entries < 2 && isLogEntryLine(sample.toString('utf8', start, stop).replace(/\r$/, ''))) entries += 1;
+    }
     start = stop + 1;
   }
-  return entries;
+  return { entries, lines };
 }
 
 /**

@@ -235,6 +235,33 @@ const UNANCHORED: ReadonlyMap<Shape, { readonly pattern: RegExp; readonly litera
   },
 ]));
 
+/** The required literals of the unanchored shapes, by their first two characters. */
+const LITERALS_BY_HEAD = new Map<number, { readonly literal: string; readonly shape: Shape }[]>();
+for (const [shape, { literals }] of UNANCHORED) {
+  for (const literal of literals ?? []) {
+    const head = (literal.charCodeAt(0) << 16) | literal.charCodeAt(1);
+    const bucket = LITERALS_BY_HEAD.get(head);
+    if (bucket) bucket.push({ literal, shape }); else LITERALS_BY_HEAD.set(head, [{ literal, shape }]);
+  }
+}
+
+/**
+ * The shapes with a required literal in `text`, in one pass over it (a search per literal was
+ * most of the cost of a long message that no anchored shape explains).
+ */
+function shapesWithLiteralIn(text: string): Set<Shape> {
+  const present = new Set<Shape>();
+  let next = text.charCodeAt(0);
+  for (let i = 0; i + 1 < text.length; i++) {
+    const current = next;
+    next = text.charCodeAt(i + 1);
+    const bucket = LITERALS_BY_HEAD.get((current << 16) | next);
+    if (!bucket) continue;
+    for (const { literal, shape } of bucket) if (text.startsWith(literal, i)) present.add(shape);
+  }
+  return present;
+}
+
 /**
  * One required literal per top-level alternative of `source` (every match holds at least one of
  * them), or null when some alternative has none.
@@ -337,9 +364,10 @@ export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeH
  * unknown prefixes), else the last-resort shape when the message names RBD/Ceph and an error.
  */
 export function findShapes(message: string, layers: readonly Layer[] = []): ShapeHit[] {
+  const present = shapesWithLiteralIn(message);
   const found = hitsOf(message, layers, (shape) => {
     const unanchored = UNANCHORED.get(shape);
-    return unanchored && (unanchored.literals === null || unanchored.literals.some((l) => message.includes(l))) ? unanchored.pattern : null;
+    return unanchored && (unanchored.literals === null || present.has(shape)) ? unanchored.pattern : null;
   });
   if (found.some((h) => h.shape.failure)) return found;
   return [...found, ...hitsOf(message, layers, (shape) => (shape.lastResort ? shape.pattern : null))];

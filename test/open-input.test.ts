@@ -1,4 +1,4 @@
-// Plain files are read a chunk ahead into reused buffers: every byte arrives once, in order,
+// Plain files are read chunks ahead into reused buffers: every byte arrives once, in order,
 // and a caller that stops early leaves nothing behind.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,6 +25,20 @@ test('plain file: chunks hashed as they arrive add up to the file', async () => 
   for await (const chunk of readFileChunks(plain)) { hash.update(chunk); chunks += 1; }
   assert.is(hash.digest('hex'), digest(data));
   assert.is(chunks, 4);
+});
+
+test('plain file: every size around the chunk boundaries arrives whole, in as many chunks as it fills', async () => {
+  const source = Buffer.concat([data, data]); // over 6 MiB
+  for (const size of [0, 1, CHUNK_BYTES - 1, CHUNK_BYTES, CHUNK_BYTES + 1, CHUNK_BYTES * 2, CHUNK_BYTES * 5 + 7]) {
+    const path = join(dir, `size-${size}.log`);
+    writeFileSync(path, source.subarray(0, size));
+    const parts: Buffer[] = [];
+    for await (const chunk of readFileChunks(path)) parts.push(Buffer.from(chunk));
+    const whole = Buffer.concat(parts);
+    assert.is(whole.length, size, `size ${size}`);
+    assert.ok(whole.equals(source.subarray(0, size)), `bytes of size ${size}`);
+    assert.is(parts.length, Math.ceil(size / CHUNK_BYTES), `chunks of size ${size}`);
+  }
 });
 
 test('plain file: a chunk is intact until the caller has asked for two more', async () => {

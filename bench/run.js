@@ -25,13 +25,18 @@ const root = join(benchDir, '..');
 const dataDir = join(benchDir, 'data');
 const CLI = process.env.BENCH_CLI ?? join(root, 'dist/src/bin/cli.js'); // the bin (bundle); override to time another build
 // Run the CLI as its installed bin runs: with the node flags of its shebang (`#!/usr/bin/env -S node …`).
-const CLI_NODE_FLAGS = (() => {
+const CLI_NODE_FLAGS = shebangFlags(CLI);
+function shebangFlags(path) {
   try {
-    const first = readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '';
+    const first = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
     const m = /^#!\S*env -S node((?:\s+--\S+)*)/.exec(first);
     return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
   } catch { return []; }
-})();
+}
+// Another build timed in the same rounds, right after this one: a before/after comparison that a
+// slow period of the machine hits on both sides alike (`BENCH_BASELINE=/tmp/old/dist/src/bin/cli.js`).
+const BASELINE = process.env.BENCH_BASELINE ?? null;
+const BASELINE_NODE_FLAGS = BASELINE === null ? [] : shebangFlags(BASELINE);
 const TIME = process.env.BENCH_TIME ?? '/usr/bin/time'; // set to a missing path to test the /proc fallback
 
 const { values: argv } = parseArgs({
@@ -379,11 +384,13 @@ async function runCase(name, spec) {
   result.cliStatus ??= argv['grep-only'] ? 'skipped (--grep-only)' : cliPresent ? 'ok' : 'missing (dist/src/bin/cli.js not found; run `npm run build`)';
   const timeCli = result.cliStatus === 'ok';
   const cli = [];
+  const baseline = [];
   const grep = [];
   const scan = [];
   const bare = [];
   for (let i = 0; i <= PAIRS; i++) {
     const c = timeCli ? await measure(process.execPath, [...CLI_NODE_FLAGS, CLI, ...cliArgs, input.file]) : null;
+    const before = timeCli && BASELINE !== null ? await measure(process.execPath, [...BASELINE_NODE_FLAGS, BASELINE, ...cliArgs, input.file]) : null;
     const g = await measure('grep', grepArgs);
     const b = await measure(process.execPath, [join(benchDir, 'baseline-scan.js'), input.file]);
     const n = await measure(process.execPath, ['-e', '0']);
@@ -394,6 +401,7 @@ async function runCase(name, spec) {
     scan.push(b);
     bare.push(n);
     if (c) cli.push(c);
+    if (before) baseline.push(before);
     if (c && c.code !== 0 && c.code !== 1) {
       result.cliStatus = `failed during timing: exit ${c.code}`;
       break;
@@ -408,6 +416,13 @@ async function runCase(name, spec) {
     result.cli = summarize(cli, input);
     result.ratio = round(result.cli.medianSeconds / result.grep.medianSeconds, 2);
     result.pairRatioMedian = round(median(cli.map((c, i) => c.seconds / grep[i].seconds)), 2);
+  }
+  if (baseline.length) {
+    result.baseline = summarize(baseline, input);
+    result.baseline.ratio = round(result.baseline.medianSeconds / result.grep.medianSeconds, 2);
+    result.baseline.pairRatioMedian = round(median(baseline.map((c, i) => c.seconds / grep[i].seconds)), 2);
+    // Per round, this build's time over the baseline's: below 1 is faster.
+    result.baseline.thisOverBaseline = round(median(cli.map((c, i) => c.seconds / baseline[i].seconds)), 3);
   }
   return result;
 }
@@ -429,6 +444,11 @@ async function startup() {
     'rbd-explain --version': [process.execPath, [...cli, '--version']],
     'rbd-explain < /dev/null': [process.execPath, cli],
     'rbd-explain 3-line file': [process.execPath, [...cli, '--year', '2024', join(root, 'examples/task10-short.log')]],
+    ...(BASELINE === null ? {} : {
+      'baseline --version': [process.execPath, [...BASELINE_NODE_FLAGS, BASELINE, '--version']],
+      'baseline < /dev/null': [process.execPath, [...BASELINE_NODE_FLAGS, BASELINE]],
+      'baseline 3-line file': [process.execPath, [...BASELINE_NODE_FLAGS, BASELINE, '--year', '2024', join(root, 'examples/task10-short.log')]],
+    }),
   };
   const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let round = -2; round < rounds; round++) {
@@ -499,6 +519,7 @@ function printReport(report) {
     rows.push(['', '', ...fmt(r.nodeScan, 'node indexOf scan'), `${r.nodeScan.ratio}x`]);
     rows.push(['', '', 'node -e 0', r.nodeBare.medianSeconds.toFixed(3), '', '', r.nodeBare.peakRssMiB ?? '?', '']);
     rows.push(['', '', ...fmt(r.cli, 'rbd-explain'), r.ratio != null ? `${r.ratio}x (pairs ${r.pairRatioMedian}x)` : r.cliStatus.split(' ')[0]]);
+    if (r.baseline) rows.push(['', '', ...fmt(r.baseline, 'baseline (BENCH_BASELINE)'), `${r.baseline.ratio}x (pairs ${r.baseline.pairRatioMedian}x); this/baseline ${r.baseline.thisOverBaseline}`]);
   }
   log(table(rows, ['case', 'input', 'command', 'median s', 'lines/s', 'MB/s', 'peak RSS MiB', 'vs grep']));
   for (const r of report.cases) {

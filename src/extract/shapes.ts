@@ -220,42 +220,54 @@ function inWrapper(shape: Shape, layers: readonly Layer[]): boolean {
     && (w.notDetail === undefined || !w.notDetail.test(l.detail ?? '')));
 }
 
+interface Unanchored {
+  /** Each shape's pattern, `^` loosened, with the literals one of which every match holds (null: none known). */
+  readonly patterns: ReadonlyMap<Shape, { readonly pattern: RegExp; readonly literals: readonly string[] | null }>;
+  /** Those literals by their first two characters. */
+  readonly byHead: ReadonlyMap<number, readonly { readonly literal: string; readonly shape: Shape }[]>;
+}
+
+let unanchored: Unanchored | null = null;
+
 /**
  * Each shape's pattern with its start anchors loosened: `^` may also stand after a separator, so a
  * known message is found behind a prefix no wrapper describes (a dmesg stamp, klog, a Python logger).
+ * Built with the first message that needs them (start-up of runs without one).
  */
-const UNANCHORED: ReadonlyMap<Shape, { readonly pattern: RegExp; readonly literals: readonly string[] | null }> = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
-  s, {
-    // Tried only on text holding a literal some match must contain (case-sensitive patterns).
-    literals: s.pattern.flags.includes('i') ? null : requiredLiterals(s.pattern.source),
-    pattern: new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])')
-    // A leading `(\S+)` would be retried at every start inside a long word (quadratic): unanchored, it
-    // starts at a path or word boundary and stays within one token of bounded length.
-    .replace(/^\(\?<=([^)]*)\)\(\\S\+\)/, '(?<=$1)(?<![^\\s:\\]\\[|>"\'(=,])(\\S{1,512})'), s.pattern.flags),
-  },
-]));
-
-/** The required literals of the unanchored shapes, by their first two characters. */
-const LITERALS_BY_HEAD = new Map<number, { readonly literal: string; readonly shape: Shape }[]>();
-for (const [shape, { literals }] of UNANCHORED) {
-  for (const literal of literals ?? []) {
-    const head = (literal.charCodeAt(0) << 16) | literal.charCodeAt(1);
-    const bucket = LITERALS_BY_HEAD.get(head);
-    if (bucket) bucket.push({ literal, shape }); else LITERALS_BY_HEAD.set(head, [{ literal, shape }]);
+function unanchoredShapes(): Unanchored {
+  if (unanchored) return unanchored;
+  const patterns = new Map(SHAPES.filter((s) => !s.lastResort).map((s) => [
+    s, {
+      // Tried only on text holding a literal some match must contain (case-sensitive patterns).
+      literals: s.pattern.flags.includes('i') ? null : requiredLiterals(s.pattern.source),
+      pattern: new RegExp(s.pattern.source.replace(/(^|[^\\[])\^/g, '$1(?<=^|[\\s:\\]\\[|>"\'(=,])')
+      // A leading `(\S+)` would be retried at every start inside a long word (quadratic): unanchored, it
+      // starts at a path or word boundary and stays within one token of bounded length.
+      .replace(/^\(\?<=([^)]*)\)\(\\S\+\)/, '(?<=$1)(?<![^\\s:\\]\\[|>"\'(=,])(\\S{1,512})'), s.pattern.flags),
+    },
+  ]));
+  const byHead = new Map<number, { literal: string; shape: Shape }[]>();
+  for (const [shape, { literals }] of patterns) {
+    for (const literal of literals ?? []) {
+      const head = (literal.charCodeAt(0) << 16) | literal.charCodeAt(1);
+      const bucket = byHead.get(head);
+      if (bucket) bucket.push({ literal, shape }); else byHead.set(head, [{ literal, shape }]);
+    }
   }
+  return (unanchored = { patterns, byHead });
 }
 
 /**
  * The shapes with a required literal in `text`, in one pass over it (a search per literal was
  * most of the cost of a long message that no anchored shape explains).
  */
-function shapesWithLiteralIn(text: string): Set<Shape> {
+function shapesWithLiteralIn(text: string, byHead: Unanchored['byHead']): Set<Shape> {
   const present = new Set<Shape>();
   let next = text.charCodeAt(0);
   for (let i = 0; i + 1 < text.length; i++) {
     const current = next;
     next = text.charCodeAt(i + 1);
-    const bucket = LITERALS_BY_HEAD.get((current << 16) | next);
+    const bucket = byHead.get((current << 16) | next);
     if (!bucket) continue;
     for (const { literal, shape } of bucket) if (text.startsWith(literal, i)) present.add(shape);
   }
@@ -364,10 +376,11 @@ export function matchShapes(text: string, layers: readonly Layer[] = []): ShapeH
  * unknown prefixes), else the last-resort shape when the message names RBD/Ceph and an error.
  */
 export function findShapes(message: string, layers: readonly Layer[] = []): ShapeHit[] {
-  const present = shapesWithLiteralIn(message);
+  const { patterns, byHead } = unanchoredShapes();
+  const present = shapesWithLiteralIn(message, byHead);
   const found = hitsOf(message, layers, (shape) => {
-    const unanchored = UNANCHORED.get(shape);
-    return unanchored && (unanchored.literals === null || present.has(shape)) ? unanchored.pattern : null;
+    const loosened = patterns.get(shape);
+    return loosened && (loosened.literals === null || present.has(shape)) ? loosened.pattern : null;
   });
   if (found.some((h) => h.shape.failure)) return found;
   return [...found, ...hitsOf(message, layers, (shape) => (shape.lastResort ? shape.pattern : null))];

@@ -41,6 +41,16 @@ test('plain file: every size around the chunk boundaries arrives whole, in as ma
   }
 });
 
+test('a device without offsets (/dev/zero) is read from where the last read stopped, chunk after chunk', async () => {
+  let chunks = 0;
+  for await (const chunk of readFileChunks('/dev/zero')) {
+    assert.is(chunk.length, CHUNK_BYTES);
+    assert.is(chunk.indexOf(1), -1);
+    if (++chunks === 3) break;
+  }
+  assert.is(chunks, 3);
+});
+
 test('plain file: a chunk is intact until the caller has asked for two more', async () => {
   const seen: Buffer[] = [];
   const copies: Buffer[] = [];

@@ -336,30 +336,34 @@ export async function* readFileChunks(path: string, options: OpenOptions = {}): 
     }
     const buffers = [head, ...Array.from({ length: READ_BUFFERS - 1 }, () => Buffer.allocUnsafe(CHUNK_BYTES))];
     const file = handle;
-    // Reads at explicit offsets: several are in flight at once and each lands in its own buffer.
+    // A regular file is read at explicit offsets: several reads are in flight at once, each into its
+    // own buffer, and a short read is its end. A device (`/dev/zero`, a terminal) has no offsets:
+    // one read at a time from where the last one stopped, until one returns nothing.
+    const seekable = info.isFile();
+    const readsAhead = seekable ? READS_AHEAD : 1;
     let offset = bytesRead;
     const readInto = (turn: number): Promise<number> => {
       const at = offset;
       offset += CHUNK_BYTES;
-      return file.read(buffers[turn]!, 0, CHUNK_BYTES, at).then((r) => r.bytesRead);
+      return file.read(buffers[turn]!, 0, CHUNK_BYTES, seekable ? at : null).then((r) => r.bytesRead);
     };
     const inFlight: Promise<number>[] = [];
-    for (let k = 1; k <= READS_AHEAD; k += 1) inFlight.push(readInto(k));
+    for (let k = 1; k <= readsAhead; k += 1) inFlight.push(readInto(k));
     ahead = Promise.all(inFlight).then(() => 0);
     yield first;
     for (let turn = 1; ; turn = (turn + 1) % READ_BUFFERS) {
       const n = await (inFlight.shift() as Promise<number>);
       if (n === 0) return;
-      inFlight.push(readInto((turn + READS_AHEAD) % READ_BUFFERS));
+      inFlight.push(readInto((turn + readsAhead) % READ_BUFFERS));
       ahead = Promise.all(inFlight).then(() => 0);
       yield buffers[turn]!.subarray(0, n);
-      if (n < CHUNK_BYTES) return; // a short read is the end of the file
+      if (seekable && n < CHUNK_BYTES) return;
     }
   } catch (err) {
     if (err instanceof InputReadError) throw err;
     throw new InputReadError(errorText(err));
   } finally {
-    // A caller that stops early leaves one read in flight: let it settle before closing.
+    // A caller that stops early leaves reads in flight: let them settle before closing.
     await ahead?.catch(() => 0);
     await handle?.close();
   }

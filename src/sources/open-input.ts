@@ -348,14 +348,16 @@ export async function* readFileChunks(path: string, options: OpenOptions = {}): 
       return file.read(buffers[turn]!, 0, CHUNK_BYTES, seekable ? at : null).then((r) => r.bytesRead);
     };
     const inFlight: Promise<number>[] = [];
+    // What `finally` waits for: every read in flight, settled (an error is thrown where a read is awaited).
+    const settled = (): Promise<number> => Promise.all(inFlight).then(() => 0, () => 0);
     for (let k = 1; k <= readsAhead; k += 1) inFlight.push(readInto(k));
-    ahead = Promise.all(inFlight).then(() => 0);
+    ahead = settled();
     yield first;
     for (let turn = 1; ; turn = (turn + 1) % READ_BUFFERS) {
       const n = await (inFlight.shift() as Promise<number>);
       if (n === 0) return;
       inFlight.push(readInto((turn + readsAhead) % READ_BUFFERS));
-      ahead = Promise.all(inFlight).then(() => 0);
+      ahead = settled();
       yield buffers[turn]!.subarray(0, n);
       if (seekable && n < CHUNK_BYTES) return;
     }

@@ -323,7 +323,8 @@ export async function* readFileChunks(path: string, options: OpenOptions = {}): 
     return;
   }
   let handle: FileHandle | undefined;
-  let ahead: Promise<number> | undefined;
+  /** Reads of a plain file started and not yet awaited, oldest first. */
+  const inFlight: Promise<number>[] = [];
   try {
     handle = await open(path, 'r');
     const head = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -345,19 +346,18 @@ export async function* readFileChunks(path: string, options: OpenOptions = {}): 
     const readInto = (turn: number): Promise<number> => {
       const at = offset;
       offset += CHUNK_BYTES;
-      return file.read(buffers[turn]!, 0, CHUNK_BYTES, seekable ? at : null).then((r) => r.bytesRead);
+      const read = file.read(buffers[turn]!, 0, CHUNK_BYTES, seekable ? at : null).then((r) => r.bytesRead);
+      // A read that fails while an earlier one is awaited is no unhandled rejection: its error is
+      // thrown where it is awaited in turn.
+      read.catch(() => {});
+      return read;
     };
-    const inFlight: Promise<number>[] = [];
-    // What `finally` waits for: every read in flight, settled (an error is thrown where a read is awaited).
-    const settled = (): Promise<number> => Promise.all(inFlight).then(() => 0, () => 0);
     for (let k = 1; k <= readsAhead; k += 1) inFlight.push(readInto(k));
-    ahead = settled();
     yield first;
     for (let turn = 1; ; turn = (turn + 1) % READ_BUFFERS) {
       const n = await (inFlight.shift() as Promise<number>);
       if (n === 0) return;
       inFlight.push(readInto((turn + readsAhead) % READ_BUFFERS));
-      ahead = settled();
       yield buffers[turn]!.subarray(0, n);
       if (seekable && n < CHUNK_BYTES) return;
     }
@@ -366,7 +366,7 @@ export async function* readFileChunks(path: string, options: OpenOptions = {}): 
     throw new InputReadError(errorText(err));
   } finally {
     // A caller that stops early leaves reads in flight: let them settle before closing.
-    await ahead?.catch(() => 0);
+    await Promise.allSettled(inFlight);
     await handle?.close();
   }
 }

@@ -8,22 +8,24 @@ import { loadCorpus } from './corpus.js';
 import { TARGETS, goodLines } from './harness.js';
 
 const USAGE = 'usage: node dist/test/fuzz/run.js [--runs N] [--seed S] [--target a,b] [--path P] [--chunk N]';
-let values: { runs: string; seed?: string | undefined; target?: string | undefined; path?: string | undefined; chunk: string; help?: boolean | undefined };
-try {
-  ({ values } = parseArgs({
-    options: {
-      runs: { type: 'string', default: '1000000' },
-      seed: { type: 'string' },
-      target: { type: 'string' },
-      path: { type: 'string' },
-      chunk: { type: 'string', default: '10000' },
-      help: { type: 'boolean' },
-    },
-  }));
-} catch (err) {
-  console.error(`${(err as Error).message}\n${USAGE}`);
-  process.exit(2);
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        runs: { type: 'string', default: '1000000' },
+        seed: { type: 'string' },
+        target: { type: 'string' },
+        path: { type: 'string' },
+        chunk: { type: 'string', default: '10000' },
+        help: { type: 'boolean' },
+      },
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return process.exit(2);
+  }
 }
+const values = parseOptions();
 if (values.help) { console.log(`${USAGE}\ntargets: ${TARGETS.map((t) => t.name).join(', ')}`); process.exit(0); }
 const runs = Number(values.runs);
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
